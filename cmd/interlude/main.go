@@ -1,0 +1,187 @@
+// Command interlude runs the Interlude bot. main only wires: configuration, store, engine,
+// adapters. See the README for the subcommands and settings.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/interlude-bot/interlude/bots/console"
+	"github.com/interlude-bot/interlude/config"
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+const usage = `usage: interlude [command]
+
+commands:
+  run                 serve every configured platform (the default; the console when none is)
+  console             talk to the bot in this terminal (stdin may be piped)
+  flows check [DIR]   validate a flow directory (the embedded library when no DIR)
+  version             print the version
+
+Configuration is read from INTERLUDE_* environment variables; see the README.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFail   = 1
+	exitConfig = 2
+)
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version", "--version":
+		fmt.Fprintln(stdout, "interlude", buildVersion())
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "flows":
+		if len(args) == 0 || args[0] != "check" || len(args) > 2 {
+			fmt.Fprint(stderr, usage)
+			return exitConfig
+		}
+		return flowsCheck(args[1:], stdout, stderr)
+	case "run", "console":
+	default:
+		fmt.Fprintf(stderr, "interlude: unknown command %q\n\n%s", cmd, usage)
+		return exitConfig
+	}
+
+	cfg, err := config.Load(os.LookupEnv)
+	if err == nil && cmd == "run" {
+		err = cfg.CheckServe()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "interlude: configuration: %v\n", err)
+		return exitConfig
+	}
+	consoleMode := cmd == "console" || !cfg.Platforms()
+	logger := newLogger(cfg, stderr, consoleMode)
+	slog.SetDefault(logger)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	lib, err := flows.Load(cfg.FlowsDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "interlude: flows:\n%v\n", err)
+		return exitConfig
+	}
+	sealer, err := store.NewSealer(cfg.EncryptionKey, cfg.OldKeys...)
+	if err != nil {
+		fmt.Fprintf(stderr, "interlude: encryption: %v\n", err)
+		return exitConfig
+	}
+	st, err := openStore(ctx, cfg, sealer)
+	if err != nil {
+		fmt.Fprintf(stderr, "interlude: %v\n", err)
+		return exitFail
+	}
+	defer st.Close()
+	if !sealer.Encrypts() {
+		logger.Warn("INTERLUDE_ENCRYPTION_KEY is not set: what clients write is stored unencrypted")
+	}
+
+	engine := flows.New(lib, st, flows.Options{
+		ConsentVersion: cfg.ConsentVersion,
+		Retention:      cfg.Retention,
+		Logger:         logger,
+	})
+
+	if consoleMode {
+		a := console.New(engine, consoleUser(), stdin, stdout, console.WithPrompt(isTerminal(stdin)), console.WithLogger(logger))
+		if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "interlude: console: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "interlude: the Telegram and Discord adapters are not part of this build yet; unset the platform tokens to use the console")
+	return exitConfig
+}
+
+func openStore(ctx context.Context, cfg *config.Config, sealer *store.Sealer) (*store.Store, error) {
+	if cfg.RedisURL == "" {
+		return store.OpenEmbedded(sealer)
+	}
+	return store.Open(ctx, cfg.RedisURL, sealer)
+}
+
+func flowsCheck(args []string, stdout, stderr io.Writer) int {
+	dir := ""
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	lib, err := flows.Load(dir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFail
+	}
+	s := lib.Stats()
+	fmt.Fprintf(stdout, "ok: %d flows, %d steps, %d strings, languages %v\n", s.Flows, s.Steps, s.Strings, s.Locales)
+	return exitOK
+}
+
+func newLogger(cfg *config.Config, w io.Writer, consoleMode bool) *slog.Logger {
+	level := cfg.LogLevel
+	if _, set := os.LookupEnv("INTERLUDE_LOG_LEVEL"); consoleMode && !set {
+		level = slog.LevelWarn // keep the chat readable; warnings still show
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func consoleUser() flows.UserKey {
+	name := "local"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if v := os.Getenv("INTERLUDE_CONSOLE_USER"); v != "" {
+		name = v
+	}
+	return flows.UserKey{Platform: flows.Console, ID: flows.UserID(name)}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

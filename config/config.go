@@ -1,0 +1,195 @@
+// Package config reads Interlude's configuration from INTERLUDE_* environment variables and
+// validates it. A problem is reported as one line naming the variable; values of secrets
+// (tokens, keys, Redis passwords) never appear in a message.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/interlude-bot/interlude/store"
+)
+
+// Config is the validated configuration.
+type Config struct {
+	RedisURL  string
+	Ephemeral bool
+
+	TelegramToken         string
+	TelegramAPIURL        string
+	TelegramWebhookURL    string
+	TelegramWebhookSecret string
+
+	DiscordToken  string
+	DiscordAppID  string
+	DiscordAPIURL string
+
+	HTTPAddr string
+
+	// EncryptionKey seals new records; OldKeys still open records sealed before a rotation.
+	EncryptionKey  []byte
+	OldKeys        [][]byte
+	AllowPlaintext bool
+
+	FlowsDir       string
+	ConsentVersion int
+	Retention      time.Duration
+
+	LogLevel  slog.Level
+	LogFormat string
+}
+
+// Error is a configuration problem with one variable.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Lookup reads a variable; os.LookupEnv in production, a map in tests.
+type Lookup func(name string) (string, bool)
+
+// Load reads and checks every variable. It returns the first problem as an *Error.
+func Load(env Lookup) (*Config, error) {
+	get := func(name string) string {
+		v, _ := env(name)
+		return strings.TrimSpace(v)
+	}
+	c := &Config{
+		RedisURL:              get("INTERLUDE_REDIS_URL"),
+		TelegramToken:         get("INTERLUDE_TELEGRAM_TOKEN"),
+		TelegramAPIURL:        orDefault(get("INTERLUDE_TELEGRAM_API_URL"), "https://api.telegram.org"),
+		TelegramWebhookURL:    get("INTERLUDE_TELEGRAM_WEBHOOK_URL"),
+		TelegramWebhookSecret: get("INTERLUDE_TELEGRAM_WEBHOOK_SECRET"),
+		DiscordToken:          get("INTERLUDE_DISCORD_TOKEN"),
+		DiscordAppID:          get("INTERLUDE_DISCORD_APP_ID"),
+		DiscordAPIURL:         orDefault(get("INTERLUDE_DISCORD_API_URL"), "https://discord.com"),
+		HTTPAddr:              orDefault(get("INTERLUDE_HTTP_ADDR"), ":8080"),
+		FlowsDir:              get("INTERLUDE_FLOWS_DIR"),
+		LogFormat:             orDefault(strings.ToLower(get("INTERLUDE_LOG_FORMAT")), "text"),
+	}
+	var err error
+	bad := func(name, format string, args ...any) error {
+		return &Error{Var: name, Msg: fmt.Sprintf(format, args...)}
+	}
+	if c.Ephemeral, err = parseBool(get("INTERLUDE_EPHEMERAL")); err != nil {
+		return nil, bad("INTERLUDE_EPHEMERAL", "%v", err)
+	}
+	if c.AllowPlaintext, err = parseBool(get("INTERLUDE_ALLOW_PLAINTEXT")); err != nil {
+		return nil, bad("INTERLUDE_ALLOW_PLAINTEXT", "%v", err)
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			// go-redis errors may quote the URL, and with it a password: say only what is wrong.
+			return nil, bad("INTERLUDE_REDIS_URL", "not a valid Redis URL (want redis://host:6379/0, rediss://… or unix:///path/to/redis.sock)")
+		}
+	}
+	for _, u := range []struct{ name, val string }{
+		{"INTERLUDE_TELEGRAM_API_URL", c.TelegramAPIURL},
+		{"INTERLUDE_DISCORD_API_URL", c.DiscordAPIURL},
+		{"INTERLUDE_TELEGRAM_WEBHOOK_URL", c.TelegramWebhookURL},
+	} {
+		if u.val == "" {
+			continue
+		}
+		if p, err := url.Parse(u.val); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return nil, bad(u.name, "must be an http:// or https:// URL")
+		}
+	}
+	if c.TelegramWebhookURL != "" && c.TelegramWebhookSecret == "" {
+		return nil, bad("INTERLUDE_TELEGRAM_WEBHOOK_SECRET", "is required in webhook mode (INTERLUDE_TELEGRAM_WEBHOOK_URL is set)")
+	}
+	if c.DiscordToken != "" && c.DiscordAppID == "" {
+		return nil, bad("INTERLUDE_DISCORD_APP_ID", "is required with INTERLUDE_DISCORD_TOKEN")
+	}
+	if k := get("INTERLUDE_ENCRYPTION_KEY"); k != "" {
+		if c.EncryptionKey, err = store.ParseKey(k); err != nil {
+			return nil, bad("INTERLUDE_ENCRYPTION_KEY", "%v; generate one with: openssl rand -base64 32", err)
+		}
+	}
+	if olds := get("INTERLUDE_ENCRYPTION_OLD_KEYS"); olds != "" {
+		for i, k := range strings.Split(olds, ",") {
+			key, err := store.ParseKey(k)
+			if err != nil {
+				return nil, bad("INTERLUDE_ENCRYPTION_OLD_KEYS", "key %d %v", i+1, err)
+			}
+			c.OldKeys = append(c.OldKeys, key)
+		}
+	}
+	c.ConsentVersion = 1
+	if v := get("INTERLUDE_CONSENT_VERSION"); v != "" {
+		if c.ConsentVersion, err = strconv.Atoi(v); err != nil || c.ConsentVersion < 1 {
+			return nil, bad("INTERLUDE_CONSENT_VERSION", "must be a whole number of at least 1, got %q", v)
+		}
+	}
+	c.Retention = 365 * 24 * time.Hour
+	if v := get("INTERLUDE_RETENTION"); v != "" {
+		if c.Retention, err = ParseDuration(v); err != nil || c.Retention < 24*time.Hour {
+			return nil, bad("INTERLUDE_RETENTION", "must be a duration of at least one day such as 365d or 720h, got %q", v)
+		}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(orDefault(get("INTERLUDE_LOG_LEVEL"), "info"))); err != nil {
+		return nil, bad("INTERLUDE_LOG_LEVEL", "must be one of debug, info, warn, error, got %q", get("INTERLUDE_LOG_LEVEL"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, bad("INTERLUDE_LOG_FORMAT", "must be text or json, got %q", c.LogFormat)
+	}
+	return c, nil
+}
+
+// Platforms reports whether any chat platform is configured.
+func (c *Config) Platforms() bool { return c.TelegramToken != "" || c.DiscordToken != "" }
+
+// CheckServe checks what `interlude run` with platform adapters needs beyond well-formed
+// values: a real Redis (or an explicit INTERLUDE_EPHEMERAL) and an encryption key (or an
+// explicit INTERLUDE_ALLOW_PLAINTEXT).
+func (c *Config) CheckServe() error {
+	if !c.Platforms() {
+		return nil
+	}
+	if c.RedisURL == "" && !c.Ephemeral {
+		return &Error{Var: "INTERLUDE_REDIS_URL", Msg: "is required when a platform token is set; the embedded store loses everything on restart (set INTERLUDE_EPHEMERAL=true to accept that for a trial)"}
+	}
+	if c.EncryptionKey == nil && !c.AllowPlaintext {
+		return &Error{Var: "INTERLUDE_ENCRYPTION_KEY", Msg: "is required to keep what clients write encrypted; generate one with: openssl rand -base64 32 (or set INTERLUDE_ALLOW_PLAINTEXT=true to store plaintext)"}
+	}
+	return nil
+}
+
+// ParseDuration accepts Go durations ("720h") and whole days ("365d").
+func ParseDuration(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, errors.New("bad number of days")
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+func parseBool(s string) (bool, error) {
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("must be true or false, got %q", s)
+	}
+	return b, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,576 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Options tune an Engine. The zero value of each field has a sensible default.
+type Options struct {
+	// ConsentVersion is the version of the privacy wording; raising it asks every client again.
+	ConsentVersion int
+	// Retention is how long a client's data lives without activity (default 365 days).
+	Retention time.Duration
+	// Now is the clock (default time.Now); tests inject their own.
+	Now func() time.Time
+	// Logger receives structured logs: ids, flow and step names, never what a client wrote.
+	Logger *slog.Logger
+}
+
+// Engine advances conversations. It keeps no state of its own: every message loads the client's
+// state from the Store, advances it and saves it before the reply goes out.
+type Engine struct {
+	lib   *Library
+	store Store
+	opts  Options
+	log   *slog.Logger
+}
+
+// preConsentTTL bounds how long the position in onboarding is kept for a client who has not
+// agreed (yet) to have anything kept.
+const preConsentTTL = 24 * time.Hour
+
+// maxAttempts bounds the retries of a message whose state changed concurrently.
+const maxAttempts = 5
+
+// New builds an engine on a validated library and a store.
+func New(lib *Library, store Store, opts Options) *Engine {
+	if opts.ConsentVersion <= 0 {
+		opts.ConsentVersion = 1
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = 365 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger}
+}
+
+// Library returns the flows the engine runs.
+func (e *Engine) Library() *Library { return e.lib }
+
+// Handle applies one inbound message and returns the replies. The new state is saved before
+// Handle returns, so a reply is only ever sent for an answer that is kept. An error means the
+// message was not applied (the store failed) and may be delivered again.
+func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
+	in.Text = cleanText(in.Text)
+	return e.apply(ctx, in.User, in.UpdateID, func(t *turn) { t.handle(in) })
+}
+
+// Start starts a flow for a client on the bot's own initiative (the scheduler does this).
+func (e *Engine) Start(ctx context.Context, user UserKey, flowID string) ([]Outbound, error) {
+	if e.lib.Flow(flowID) == nil {
+		return nil, fmt.Errorf("flows: unknown flow %q", flowID)
+	}
+	return e.apply(ctx, user, "", func(t *turn) { t.start(flowID, "") })
+}
+
+// Resume repeats the question the client is at, if any (after a restart of the console).
+func (e *Engine) Resume(ctx context.Context, user UserKey) ([]Outbound, error) {
+	return e.apply(ctx, user, "", func(t *turn) {
+		if s := t.current(); s != nil && s.Waits() {
+			t.say(t.str("resume"))
+			t.ask(s, false)
+		}
+	})
+}
+
+func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn func(*turn)) ([]Outbound, error) {
+	for range maxAttempts {
+		snap, err := e.store.Load(ctx, user, updateID)
+		if err != nil {
+			return nil, fmt.Errorf("load state: %w", err)
+		}
+		if snap.Seen {
+			e.log.Info("duplicate update dropped", "user", user.String(), "update", updateID)
+			return nil, nil
+		}
+		st, err := decodeState(snap.State)
+		if err != nil {
+			return nil, err
+		}
+		t := &turn{e: e, user: user, st: st, now: e.opts.Now()}
+		if st.Since.IsZero() {
+			st.Since = t.now
+		}
+		fn(t)
+		change, err := t.change(snap, updateID)
+		if err != nil {
+			return nil, err
+		}
+		if change == nil {
+			return t.out, nil
+		}
+		err = e.store.Save(ctx, user, *change)
+		switch {
+		case errors.Is(err, ErrConflict):
+			continue
+		case errors.Is(err, ErrDuplicate):
+			return nil, nil
+		case err != nil:
+			return nil, fmt.Errorf("save state: %w", err)
+		}
+		return t.out, nil
+	}
+	return nil, fmt.Errorf("save state: %w after %d attempts", ErrConflict, maxAttempts)
+}
+
+// turn is the work of one message: the state it changes and what it says.
+type turn struct {
+	e       *Engine
+	user    UserKey
+	st      *State
+	now     time.Time
+	out     []Outbound
+	entries []Entry
+	erase   bool
+}
+
+func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
+	if t.erase {
+		return &Change{Rev: snap.Rev, Erase: true, UpdateID: updateID}, nil
+	}
+	state, err := json.Marshal(t.st)
+	if err != nil {
+		return nil, err
+	}
+	if snap.Rev == 0 && !t.st.Started() && updateID == "" {
+		// Nothing to keep for someone the bot knows nothing about.
+		return nil, nil
+	}
+	if string(state) == string(snap.State) && len(t.entries) == 0 && updateID == "" {
+		return nil, nil
+	}
+	c := &Change{Rev: snap.Rev, State: state, UpdateID: updateID, TTL: t.e.opts.Retention}
+	if !t.st.consented(t.e.opts.ConsentVersion) {
+		c.TTL = preConsentTTL
+	}
+	for _, en := range t.entries {
+		b, err := json.Marshal(en)
+		if err != nil {
+			return nil, err
+		}
+		c.Entries = append(c.Entries, b)
+	}
+	return c, nil
+}
+
+// Started reports whether the state holds anything worth keeping.
+func (s *State) Started() bool {
+	return s.Flow != "" || s.Consent != nil || s.Zone != "" || s.Locale != ""
+}
+
+func (t *turn) locale() string {
+	if t.st.Locale != "" {
+		return t.st.Locale
+	}
+	return "en"
+}
+
+func (t *turn) str(key string) string { return t.e.lib.String(key, t.locale()) }
+
+func (t *turn) say(text string, buttons ...Button) {
+	t.out = append(t.out, Outbound{Text: text, Buttons: buttons})
+}
+
+func (t *turn) current() *Step {
+	if t.st.Flow == "" {
+		return nil
+	}
+	f := t.e.lib.Flow(t.st.Flow)
+	if f == nil {
+		return nil
+	}
+	return f.Step(t.st.Step)
+}
+
+func (t *turn) handle(in Inbound) {
+	if t.st.Locale == "" {
+		t.st.Locale = t.e.localeFor(in.LanguageHint)
+	}
+	switch {
+	case in.Button != "":
+		t.press(in.Button)
+	case strings.HasPrefix(in.Text, "/"):
+		t.command(in.Text)
+	case in.Text == "":
+		t.say(t.str("text_only"))
+	default:
+		t.text(in.Text)
+	}
+}
+
+func (e *Engine) localeFor(hint string) string {
+	hint = strings.ToLower(hint)
+	if i := strings.IndexAny(hint, "-_"); i > 0 {
+		hint = hint[:i]
+	}
+	if _, ok := e.lib.Languages[hint]; ok {
+		return hint
+	}
+	return "en"
+}
+
+func (t *turn) command(text string) {
+	name, _, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	name = strings.ToLower(name)
+	switch name {
+	case "help":
+		t.say(t.str("help"))
+		t.reask()
+		return
+	case "crisis":
+		t.say(t.str("crisis"))
+		t.reask()
+		return
+	case "cancel":
+		if t.st.Flow == "" {
+			t.say(t.str("nothing_to_cancel"))
+			return
+		}
+		t.leave(false)
+		t.say(t.str("cancelled"))
+		return
+	case "skip":
+		t.skip()
+		return
+	}
+	if f := t.e.lib.ByCommand(name); f != nil {
+		t.start(f.ID, "")
+		return
+	}
+	t.say(fill(t.str("unknown_command"), map[string]string{"command": "/" + name}))
+	t.reask()
+}
+
+// reask repeats the pending question, if any, so that the client knows where they are.
+func (t *turn) reask() {
+	if s := t.current(); s != nil && s.Waits() {
+		t.ask(s, false)
+	}
+}
+
+// start begins a flow at its first step (or at step), leaving the current one.
+func (t *turn) start(flowID, step string) {
+	f := t.e.lib.Flow(flowID)
+	if !f.Public && !t.st.consented(t.e.opts.ConsentVersion) {
+		t.leave(false)
+		if t.st.Consent != nil {
+			flowID = "consent" // the privacy wording changed: ask again
+		} else {
+			flowID = "onboarding"
+		}
+		f, step = t.e.lib.Flow(flowID), ""
+	}
+	if t.st.Flow != "" {
+		t.leave(false)
+	}
+	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
+	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
+	s := f.First()
+	if step != "" {
+		s = f.Step(step)
+	}
+	t.run(f, s)
+}
+
+// leave ends the current flow, keeping its answers when the flow keeps them.
+func (t *turn) leave(complete bool) {
+	f := t.e.lib.Flow(t.st.Flow)
+	if f != nil && f.Keep && len(t.st.Vars) > 0 && t.st.consented(t.e.opts.ConsentVersion) {
+		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt, At: t.now, Complete: complete, Answers: t.st.Vars})
+	}
+	if f != nil {
+		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
+	}
+	t.st.Flow, t.st.Step, t.st.Vars, t.st.FlowAt = "", "", nil, time.Time{}
+}
+
+// run walks from step s until a step waits for the client or the flow ends.
+func (t *turn) run(f *Flow, s *Step) {
+	for guard := 0; s != nil; guard++ {
+		if guard > 100 {
+			t.e.log.Error("flow loops without waiting", "flow", f.ID, "step", s.ID)
+			t.leave(false)
+			return
+		}
+		t.st.Step = s.ID
+		next := s.next
+		switch s.Kind {
+		case KindMessage:
+			t.say(t.render(s.Text))
+		case KindChoice, KindScale, KindText:
+			t.ask(s, true)
+			return
+		case KindBranch:
+			next = t.branch(s)
+		case KindAction:
+			if stop := actions[s.Do](t); stop {
+				return
+			}
+		case KindGoto:
+			t.leave(true)
+			t.start(s.Flow, "")
+			return
+		case KindEnd:
+			if s.Text != nil {
+				t.say(t.render(s.Text))
+			}
+			t.leave(true)
+			return
+		}
+		if next == "" {
+			t.leave(true)
+			return
+		}
+		s = f.Step(next)
+	}
+}
+
+// ask sends the question of a waiting step. fresh means a new question: its buttons get a new
+// number, so that buttons of earlier questions are recognised as old.
+func (t *turn) ask(s *Step, fresh bool) {
+	if fresh {
+		t.st.Ask++
+	}
+	var buttons []Button
+	id := func(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
+	switch s.Kind {
+	case KindChoice:
+		for i, o := range s.Options {
+			lbl := o.Label
+			buttons = append(buttons, Button{ID: id(i), Label: t.e.lib.Render(&lbl, t.locale())})
+		}
+	case KindScale:
+		for v := s.Min; v <= s.Max; v++ {
+			buttons = append(buttons, Button{ID: id(v - s.Min), Label: strconv.Itoa(v)})
+		}
+	}
+	text := t.render(s.Text)
+	if s.Kind == KindText && s.Skippable {
+		text += "\n" + t.str("skip_hint")
+	}
+	t.say(text, buttons...)
+}
+
+func (t *turn) render(txt *Text) string {
+	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()]}
+	if vals["zone"] == "" {
+		vals["zone"] = "UTC"
+	}
+	for k, v := range t.st.Vars {
+		vals[k] = v
+	}
+	return fill(t.e.lib.Render(txt, t.locale()), vals)
+}
+
+// press handles a button. Its id must belong to the pending question; anything else (an old
+// button, a forged id) changes nothing.
+func (t *turn) press(id string) {
+	s := t.current()
+	ask, idx, ok := parseButton(id)
+	if s == nil || !s.Waits() || !ok || ask != t.st.Ask {
+		t.say(t.str("stale_button"))
+		t.reask()
+		return
+	}
+	switch s.Kind {
+	case KindChoice:
+		if idx < len(s.Options) {
+			o := s.Options[idx]
+			t.accept(s, o.StoredValue(), o.Next)
+			return
+		}
+	case KindScale:
+		if v := s.Min + idx; v <= s.Max {
+			t.accept(s, strconv.Itoa(v), "")
+			return
+		}
+	}
+	t.say(t.str("stale_button"))
+	t.reask()
+}
+
+func parseButton(id string) (ask, idx int, ok bool) {
+	rest, found := strings.CutPrefix(id, "q")
+	if !found {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(rest, ".")
+	if !found {
+		return 0, 0, false
+	}
+	ask, err1 := strconv.Atoi(a)
+	idx, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || idx < 0 {
+		return 0, 0, false
+	}
+	return ask, idx, true
+}
+
+// text handles typed text: an answer to the pending question, or a hint when there is none.
+func (t *turn) text(text string) {
+	s := t.current()
+	if s == nil || !s.Waits() {
+		t.say(t.str("no_question"))
+		return
+	}
+	switch s.Kind {
+	case KindChoice:
+		if i, ok := matchOption(t, s, text); ok {
+			o := s.Options[i]
+			t.accept(s, o.StoredValue(), o.Next)
+			return
+		}
+		if s.Validate != "" {
+			t.validated(s, text)
+			return
+		}
+		t.say(t.str("pick_button"))
+		t.ask(s, false)
+	case KindScale:
+		n, err := strconv.Atoi(strings.TrimSpace(text))
+		if err != nil || n < s.Min || n > s.Max {
+			t.say(fill(t.str("pick_number"), map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}))
+			t.ask(s, false)
+			return
+		}
+		t.accept(s, strconv.Itoa(n), "")
+	case KindText:
+		limit := s.MaxLen
+		if limit == 0 {
+			limit = DefaultMaxLen
+		}
+		if n := utf8.RuneCountInString(text); n > limit {
+			t.say(fill(t.str("too_long"), map[string]string{"max": strconv.Itoa(limit), "length": strconv.Itoa(n)}))
+			return
+		}
+		if s.Validate != "" {
+			t.validated(s, text)
+			return
+		}
+		t.accept(s, text, "")
+	}
+}
+
+func matchOption(t *turn, s *Step, text string) (int, bool) {
+	want := strings.ToLower(strings.TrimSpace(text))
+	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(s.Options) {
+		return n - 1, true
+	}
+	for i, o := range s.Options {
+		lbl := o.Label
+		if strings.ToLower(t.e.lib.Render(&lbl, t.locale())) == want || strings.ToLower(o.ID) == want {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (t *turn) validated(s *Step, text string) {
+	value, problem := validators[s.Validate](text)
+	if problem != "" {
+		t.say(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": problem}))
+		return
+	}
+	t.accept(s, value, "")
+}
+
+// skip answers a skippable question with nothing.
+func (t *turn) skip() {
+	s := t.current()
+	if s == nil || !s.Waits() {
+		t.say(t.str("no_question"))
+		return
+	}
+	if !s.Skippable {
+		t.say(t.str("cannot_skip"))
+		t.ask(s, false)
+		return
+	}
+	t.accept(s, "", "")
+}
+
+// accept stores an answer and goes on.
+func (t *turn) accept(s *Step, value, next string) {
+	if s.Store != "" {
+		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {
+			profileFields[field](t.st, value)
+		} else if t.st.consented(t.e.opts.ConsentVersion) && value != "" {
+			if t.st.Vars == nil {
+				t.st.Vars = map[string]string{}
+			}
+			t.st.Vars[s.Store] = value
+		}
+	}
+	if next == "" {
+		next = s.next
+	}
+	f := t.e.lib.Flow(t.st.Flow)
+	if next == "" {
+		t.leave(true)
+		return
+	}
+	t.run(f, f.Step(next))
+}
+
+func (t *turn) branch(s *Step) string {
+	v := t.lookup(s.On)
+	n, numErr := strconv.Atoi(v)
+	for _, c := range s.Cases {
+		for _, eq := range c.Equals {
+			if eq == v {
+				return c.Next
+			}
+		}
+		if (c.AtLeast != nil || c.AtMost != nil) && numErr == nil &&
+			(c.AtLeast == nil || n >= *c.AtLeast) && (c.AtMost == nil || n <= *c.AtMost) {
+			return c.Next
+		}
+	}
+	if s.Default != "" {
+		return s.Default
+	}
+	return s.next
+}
+
+// lookup reads an answer of the current flow, or a profile fact ("profile.consented").
+func (t *turn) lookup(name string) string {
+	switch name {
+	case "profile.consented":
+		return strconv.FormatBool(t.st.consented(t.e.opts.ConsentVersion))
+	case "profile.zone":
+		return t.st.Zone
+	case "profile.locale":
+		return t.locale()
+	}
+	return t.st.Vars[name]
+}
+
+// cleanText drops what must never reach a flow: invalid UTF-8, control characters (but new
+// lines), zero-width and bidirectional formatting characters; and trims the ends.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,115 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// State is everything the engine keeps about one client between messages. The store keeps it
+// encrypted as one record, so a change to it is one atomic write.
+type State struct {
+	// Locale is the client's language ("en", "de").
+	Locale string `json:"locale,omitempty"`
+	// Zone is the client's IANA time zone, or a fixed offset such as "UTC+05:30".
+	Zone string `json:"zone,omitempty"`
+	// Consent is the client's consent to keep what they write; nil until they gave it.
+	Consent *Consent `json:"consent,omitempty"`
+	// Flow and Step are where the client is in a conversation; empty when in none.
+	Flow string `json:"flow,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Ask counts the questions asked; buttons carry it, so an old button is recognised.
+	Ask int `json:"ask,omitempty"`
+	// Vars are the answers given in the current flow.
+	Vars map[string]string `json:"vars,omitempty"`
+	// FlowAt is when the current flow started.
+	FlowAt time.Time `json:"flow_at,omitzero"`
+	// Inactive is set when the client blocked the bot; nothing is sent until they /start again.
+	Inactive bool `json:"inactive,omitempty"`
+	// Since is when the client first talked to the bot.
+	Since time.Time `json:"since,omitzero"`
+}
+
+// Consent records that the client agreed to have what they write kept.
+type Consent struct {
+	Version int       `json:"version"`
+	At      time.Time `json:"at"`
+}
+
+// Entry is one finished (or left) flow in the client's history.
+type Entry struct {
+	Flow     string            `json:"flow"`
+	Started  time.Time         `json:"started"`
+	At       time.Time         `json:"at"`
+	Complete bool              `json:"complete"`
+	Answers  map[string]string `json:"answers"`
+}
+
+// Snapshot is a client's stored state as the store read it.
+type Snapshot struct {
+	// Rev is the revision of the state; 0 when the client has none.
+	Rev int64
+	// State is the encoded State; nil when the client has none.
+	State []byte
+	// Seen is true when the inbound update was already applied.
+	Seen bool
+}
+
+// Change is what one handled message writes, all at once.
+type Change struct {
+	// Rev is the revision the change was computed from; the store refuses it when the state
+	// moved on in the meantime (ErrConflict).
+	Rev int64
+	// State is the new encoded State.
+	State []byte
+	// Entries are new history entries to append.
+	Entries [][]byte
+	// UpdateID, when not empty, is recorded so that the same update is never applied twice.
+	UpdateID string
+	// TTL is how long the client's keys live without activity.
+	TTL time.Duration
+	// Erase removes every key of the client instead of writing anything.
+	Erase bool
+}
+
+// Store is what the engine needs from storage. The store package implements it on Redis.
+type Store interface {
+	// Load reads the client's state and whether updateID (if any) was already applied.
+	Load(ctx context.Context, user UserKey, updateID string) (Snapshot, error)
+	// Save applies the change atomically, or returns ErrConflict or ErrDuplicate and writes nothing.
+	Save(ctx context.Context, user UserKey, c Change) error
+	// Entries returns the client's history entries, oldest first.
+	Entries(ctx context.Context, user UserKey) ([][]byte, error)
+}
+
+// Errors a Store returns to steer the engine.
+var (
+	// ErrConflict means the state changed since it was loaded; the engine loads it again.
+	ErrConflict = errors.New("flows: state changed concurrently")
+	// ErrDuplicate means the update was applied before; the engine drops it.
+	ErrDuplicate = errors.New("flows: update already applied")
+)
+
+func decodeState(b []byte) (*State, error) {
+	st := &State{}
+	if len(b) == 0 {
+		return st, nil
+	}
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("flows: decode state: %w", err)
+	}
+	return st, nil
+}
+
+// consented reports whether the client agreed to the current consent version.
+func (s *State) consented(version int) bool {
+	return s.Consent != nil && s.Consent.Version >= version
+}
+
+// profileFields are the State fields a step can store an answer in, as "profile.<name>".
+var profileFields = map[string]func(*State, string){
+	"zone":   func(s *State, v string) { s.Zone = v },
+	"locale": func(s *State, v string) { s.Locale = v },
+}

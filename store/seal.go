@@ -1,0 +1,137 @@
+package store
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Record formats. The first byte of every stored record says how it was sealed.
+const (
+	formatPlain byte = 0 // not encrypted (INTERLUDE_ALLOW_PLAINTEXT, or the embedded store)
+	formatGCM   byte = 1 // AES-256-GCM: 4-byte key id, 12-byte nonce, ciphertext with tag
+)
+
+const keyIDLen = 4
+
+// Errors of sealing and opening records.
+var (
+	// ErrUnknownKey means a record was sealed with a key that is not configured (any more).
+	ErrUnknownKey = errors.New("store: record sealed with an unknown key")
+	// ErrCorrupt means a record is damaged, or was sealed for another client.
+	ErrCorrupt = errors.New("store: record cannot be opened")
+)
+
+// Sealer encrypts what a client writes before it reaches Redis: AES-256-GCM, a fresh nonce per
+// record, the client's key as associated data (a record moved to another client does not open),
+// and a key id stored with each record so that old keys stay readable after a rotation.
+// A Sealer with no key stores plaintext records.
+type Sealer struct {
+	current []byte // key id of the key that seals; nil for plaintext
+	keys    map[string]cipher.AEAD
+}
+
+// ParseKey decodes a base64 key of 32 bytes (standard or URL alphabet, padding optional).
+func ParseKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if k, err := enc.DecodeString(s); err == nil {
+			if len(k) != 32 {
+				return nil, fmt.Errorf("must be 32 bytes, base64-encoded (it is %d bytes)", len(k))
+			}
+			return k, nil
+		}
+	}
+	return nil, errors.New("must be 32 bytes, base64-encoded (it is not valid base64)")
+}
+
+// NewSealer seals with key and opens records sealed with key or any of old. A nil key gives a
+// Sealer that stores plaintext (and still opens records sealed with old keys).
+func NewSealer(key []byte, old ...[]byte) (*Sealer, error) {
+	s := &Sealer{keys: map[string]cipher.AEAD{}}
+	add := func(k []byte) ([]byte, error) {
+		block, err := aes.NewCipher(k)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		id := keyID(k)
+		s.keys[string(id)] = aead
+		return id, nil
+	}
+	for _, k := range old {
+		if _, err := add(k); err != nil {
+			return nil, err
+		}
+	}
+	if key != nil {
+		id, err := add(key)
+		if err != nil {
+			return nil, err
+		}
+		s.current = id
+	}
+	return s, nil
+}
+
+// Encrypts reports whether new records are encrypted.
+func (s *Sealer) Encrypts() bool { return s.current != nil }
+
+func keyID(k []byte) []byte {
+	sum := sha256.Sum256(append([]byte("interlude key id\x00"), k...))
+	return sum[:keyIDLen]
+}
+
+// Seal wraps plaintext for the client identified by ad.
+func (s *Sealer) Seal(plain []byte, ad string) ([]byte, error) {
+	if s.current == nil {
+		return append([]byte{formatPlain}, plain...), nil
+	}
+	aead := s.keys[string(s.current)]
+	out := make([]byte, 0, 1+keyIDLen+aead.NonceSize()+len(plain)+aead.Overhead())
+	out = append(out, formatGCM)
+	out = append(out, s.current...)
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	out = append(out, nonce...)
+	return aead.Seal(out, nonce, plain, []byte(ad)), nil
+}
+
+// Open unwraps a record sealed for the client identified by ad.
+func (s *Sealer) Open(rec []byte, ad string) ([]byte, error) {
+	if len(rec) == 0 {
+		return nil, ErrCorrupt
+	}
+	switch rec[0] {
+	case formatPlain:
+		return rec[1:], nil
+	case formatGCM:
+		if len(rec) < 1+keyIDLen {
+			return nil, ErrCorrupt
+		}
+		aead, ok := s.keys[string(rec[1:1+keyIDLen])]
+		if !ok {
+			return nil, ErrUnknownKey
+		}
+		body := rec[1+keyIDLen:]
+		if len(body) < aead.NonceSize()+aead.Overhead() {
+			return nil, ErrCorrupt
+		}
+		plain, err := aead.Open(nil, body[:aead.NonceSize()], body[aead.NonceSize():], []byte(ad))
+		if err != nil {
+			return nil, ErrCorrupt
+		}
+		return plain, nil
+	}
+	return nil, ErrCorrupt
+}

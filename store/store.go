@@ -1,0 +1,226 @@
+// Package store keeps each client's state and history in Redis. It is the only package that
+// knows key names (see keys.go); every change of a client is one atomic script.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/interlude-bot/interlude/flows"
+)
+
+// SeenTTL is how long an applied update id is remembered. Telegram redelivers unconfirmed
+// updates for up to 24 hours.
+const SeenTTL = 25 * time.Hour
+
+// ErrNotFound means there is no such record.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is the Redis-backed flows.Store.
+type Store struct {
+	rdb   redis.UniversalClient
+	seal  *Sealer
+	now   func() time.Time
+	close func() error
+}
+
+var _ flows.Store = (*Store)(nil)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock used for history times and expiry (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open connects to the Redis at rawURL (redis://, rediss:// or unix://) and checks that it
+// answers.
+func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*Store, error) {
+	o, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL: %w", err)
+	}
+	rdb := redis.NewClient(o)
+	s := newStore(rdb, seal, opts)
+	if err := s.Ping(ctx); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("redis at %s: %w", redactURL(o), err)
+	}
+	return s, nil
+}
+
+// OpenEmbedded starts an in-process Redis (miniredis). Nothing survives a restart; it is meant
+// for trying the bot in the console, never for clients.
+func OpenEmbedded(seal *Sealer, opts ...Option) (*Store, error) {
+	mr := miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		return nil, fmt.Errorf("embedded redis: %w", err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	s := newStore(rdb, seal, opts)
+	s.close = func() error { err := rdb.Close(); mr.Close(); return err }
+	slog.Warn("EMBEDDED STORE: nothing is kept on disk and everything is lost when the bot stops; set INTERLUDE_REDIS_URL for real use")
+	return s, nil
+}
+
+// New wraps an existing client (tests and benchmarks use this).
+func New(rdb redis.UniversalClient, seal *Sealer, opts ...Option) *Store {
+	return newStore(rdb, seal, opts)
+}
+
+func newStore(rdb redis.UniversalClient, seal *Sealer, opts []Option) *Store {
+	if seal == nil {
+		seal, _ = NewSealer(nil)
+	}
+	s := &Store{rdb: rdb, seal: seal, now: time.Now, close: rdb.Close}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+func redactURL(o *redis.Options) string {
+	if o.Network == "unix" {
+		return "unix://" + o.Addr
+	}
+	return o.Addr
+}
+
+// Client returns the Redis client, for the packages that keep their own keys through this one's
+// key functions (the scheduler) and for readiness checks.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Close closes the connection (and stops the embedded Redis).
+func (s *Store) Close() error { return s.close() }
+
+// Load reads the client's state and whether updateID was applied, in one round trip.
+func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flows.Snapshot, error) {
+	pipe := s.rdb.Pipeline()
+	st := pipe.HMGet(ctx, stateKey(u), "rev", "state")
+	var seen *redis.FloatCmd
+	if updateID != "" {
+		seen = pipe.ZScore(ctx, seenKey(u), updateID)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return flows.Snapshot{}, err
+	}
+	var snap flows.Snapshot
+	if seen != nil && seen.Err() == nil {
+		snap.Seen = true
+	}
+	vals := st.Val()
+	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
+		rev, err := strconv.ParseInt(fmt.Sprint(vals[0]), 10, 64)
+		if err != nil {
+			return flows.Snapshot{}, fmt.Errorf("state revision: %w", err)
+		}
+		plain, err := s.seal.Open([]byte(fmt.Sprint(vals[1])), u.String())
+		if err != nil {
+			return flows.Snapshot{}, fmt.Errorf("state of %s: %w", u, err)
+		}
+		snap.Rev, snap.State = rev, plain
+	}
+	return snap, nil
+}
+
+// saveScript applies a flows.Change atomically: it refuses a seen update (-1) and a stale
+// revision (-2); otherwise it writes the state, appends entries, drops entries older than the
+// retention, records the update id and sets expiries, and returns the new revision.
+//
+// KEYS: state, entries, seen. ARGV: rev, state, ttl ms, update id, now ms, seen ttl ms,
+// erase flag, entries...
+var saveScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'rev')
+if not cur then cur = '0' end
+if ARGV[4] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[4]) then return -1 end
+if cur ~= ARGV[1] then return -2 end
+if ARGV[7] == '1' then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  return 0
+end
+local now = tonumber(ARGV[5])
+local ttl = tonumber(ARGV[3])
+local rev = tonumber(cur) + 1
+redis.call('HSET', KEYS[1], 'rev', rev, 'state', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ttl)
+if #ARGV >= 8 then
+  for i = 8, #ARGV do redis.call('ZADD', KEYS[2], now, ARGV[i]) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl))
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+if ARGV[4] ~= '' then
+  local seenTTL = tonumber(ARGV[6])
+  redis.call('ZADD', KEYS[3], now, ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - seenTTL))
+  redis.call('PEXPIRE', KEYS[3], seenTTL)
+end
+return rev
+`)
+
+// Save applies a change atomically (one script, one round trip).
+func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error {
+	ad := u.String()
+	state, err := s.seal.Seal(c.State, ad)
+	if err != nil {
+		return err
+	}
+	erase := "0"
+	if c.Erase {
+		erase = "1"
+	}
+	ttl := c.TTL
+	if ttl <= 0 {
+		ttl = 365 * 24 * time.Hour
+	}
+	args := make([]any, 0, 7+len(c.Entries))
+	args = append(args, c.Rev, state, ttl.Milliseconds(), c.UpdateID, s.now().UnixMilli(), SeenTTL.Milliseconds(), erase)
+	for _, e := range c.Entries {
+		sealed, err := s.seal.Seal(e, ad)
+		if err != nil {
+			return err
+		}
+		args = append(args, sealed)
+	}
+	res, err := saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
+	if err != nil {
+		return err
+	}
+	switch res {
+	case -1:
+		return flows.ErrDuplicate
+	case -2:
+		return flows.ErrConflict
+	}
+	return nil
+}
+
+// Entries returns the client's history, oldest first.
+func (s *Store) Entries(ctx context.Context, u flows.UserKey) ([][]byte, error) {
+	recs, err := s.rdb.ZRange(ctx, entriesKey(u), 0, -1).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(recs))
+	for _, r := range recs {
+		plain, err := s.seal.Open([]byte(r), u.String())
+		if err != nil {
+			return nil, fmt.Errorf("entry of %s: %w", u, err)
+		}
+		out = append(out, plain)
+	}
+	return out, nil
+}
+
+// Erase removes every key of the client.
+func (s *Store) Erase(ctx context.Context, u flows.UserKey) error {
+	return s.rdb.Del(ctx, userKeys(u)...).Err()
+}

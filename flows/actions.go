@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"sort"
 	"time"
 )
@@ -36,16 +37,19 @@ func actionNames() []string {
 	return names
 }
 
-// validators check and normalise typed answers. They return the value to store, or a short
-// hint for the client about what was wrong.
-var validators = map[string]func(string) (value, hint string){
+// validators check and normalise typed answers. They return the value to store, or an error
+// whose text is a short hint for the client about what was wrong.
+var validators = map[string]func(string) (string, error){
 	"zone": validateZone,
 }
 
-func validateZone(s string) (string, string) {
-	loc, err := time.LoadLocation(s)
-	if err != nil || s == "" || s == "Local" {
-		return "", ""
+func validateZone(s string) (string, error) {
+	if s == "" || s == "Local" {
+		return "", errors.New("")
 	}
-	return loc.String(), ""
+	loc, err := time.LoadLocation(s)
+	if err != nil {
+		return "", errors.New("")
+	}
+	return loc.String(), nil
 }

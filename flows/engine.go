@@ -480,9 +480,9 @@ func matchOption(t *turn, s *Step, text string) (int, bool) {
 }
 
 func (t *turn) validated(s *Step, text string) {
-	value, problem := validators[s.Validate](text)
-	if problem != "" {
-		t.say(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": problem}))
+	value, err := validators[s.Validate](text)
+	if err != nil {
+		t.say(strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()})))
 		return
 	}
 	t.accept(s, value, "")

@@ -125,7 +125,7 @@ type Flow struct {
 	Public bool `yaml:"public"`
 	// Keep makes the flow's answers an entry of the client's history when it ends or is left.
 	Keep  bool    `yaml:"keep"`
-	Steps  []*Step `yaml:"steps"`
+	Steps []*Step `yaml:"steps"`
 
 	file  string
 	line  int
@@ -140,9 +140,9 @@ func (f *Flow) First() *Step { return f.Steps[0] }
 
 // file is the shape of one YAML file of the library. Any of its parts may be present.
 type file struct {
-	Languages map[string]string          `yaml:"languages"`
+	Languages map[string]string            `yaml:"languages"`
 	Strings   map[string]map[string]string `yaml:"strings"`
-	Flows     []*Flow                    `yaml:"flows"`
+	Flows     []*Flow                      `yaml:"flows"`
 }
 
 // Library is the validated set of flows and strings the engine runs.

@@ -1,0 +1,60 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/interlude-bot/interlude/bots/console"
+	"github.com/interlude-bot/interlude/flows"
+)
+
+// recorder is an engine that records what it was given and answers with one question.
+type recorder struct{ got []flows.Inbound }
+
+func (r *recorder) Handle(_ context.Context, in flows.Inbound) ([]flows.Outbound, error) {
+	r.got = append(r.got, in)
+	return []flows.Outbound{{
+		Text:    "Pick one",
+		Buttons: []flows.Button{{ID: "q1.0", Label: "Calm"}, {ID: "q1.1", Label: "Tired"}},
+		File:    &flows.File{Name: "../../summary.md", Data: []byte("# Summary")},
+	}}, nil
+}
+
+func (r *recorder) Resume(context.Context, flows.UserKey) ([]flows.Outbound, error) { return nil, nil }
+
+func TestNumbersAndLabelsPressButtons(t *testing.T) {
+	eng := &recorder{}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	user := flows.UserKey{Platform: flows.Console, ID: "me"}
+	in := strings.NewReader("/checkin\n2\ncalm\n7\n\n/quit\nnever read\n")
+	if err := console.New(eng, user, in, &out, console.WithFilesDir(dir)).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := []flows.Inbound{
+		{User: user, Text: "/checkin"},
+		{User: user, Button: "q1.1"},
+		{User: user, Button: "q1.0"},
+		{User: user, Text: "7"},
+	}
+	if diff := cmp.Diff(want, eng.got); diff != "" {
+		t.Errorf("inbound (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(out.String(), "  1) Calm\n  2) Tired\n") {
+		t.Errorf("buttons not shown as a numbered list:\n%s", out.String())
+	}
+	// A file name from the engine cannot escape the files directory.
+	data, err := os.ReadFile(filepath.Join(dir, "summary.md"))
+	if err != nil || string(data) != "# Summary" {
+		t.Errorf("file not written in %s: %v", dir, err)
+	}
+	if !strings.Contains(out.String(), "[file written: "+filepath.Join(dir, "summary.md")+"]") {
+		t.Errorf("file path not printed:\n%s", out.String())
+	}
+}

@@ -1,0 +1,147 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/store"
+)
+
+func key(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
+
+func sealer(t *testing.T, k []byte, old ...[]byte) *store.Sealer {
+	t.Helper()
+	s, err := store.NewSealer(k, old...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var ana = flows.UserKey{Platform: flows.Telegram, ID: "1001"}
+
+func TestSaveLoadRoundTripAndNothingReadableInRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	st := store.New(srv.Client(), sealer(t, key(1)))
+	ctx := context.Background()
+	secret := []byte(`{"vars":{"moment":"I told my sister the truth"}}`)
+	if err := st.Save(ctx, ana, flows.Change{State: secret, Entries: [][]byte{[]byte("entry: I told my sister")}, TTL: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := st.Load(ctx, ana, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Rev != 1 || !bytes.Equal(snap.State, secret) {
+		t.Errorf("loaded rev %d state %s", snap.Rev, snap.State)
+	}
+	keys, _ := srv.Client().Keys(ctx, "*").Result()
+	for _, k := range keys {
+		dump, err := srv.Client().Dump(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains([]byte(dump), []byte("sister")) {
+			t.Errorf("key %s holds the client's words in plaintext", k)
+		}
+	}
+	if ttl := srv.Client().PTTL(ctx, "interlude:{tg:1001}:state").Val(); ttl <= 0 || ttl > time.Hour {
+		t.Errorf("state TTL %v, want ≤ 1h", ttl)
+	}
+}
+
+func TestStaleRevisionAndSeenUpdateAreRefused(t *testing.T) {
+	srv := redistest.Start(t)
+	st := store.New(srv.Client(), nil)
+	ctx := context.Background()
+	if err := st.Save(ctx, ana, flows.Change{State: []byte("a"), UpdateID: "u1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(ctx, ana, flows.Change{Rev: 0, State: []byte("b")}); !errors.Is(err, flows.ErrConflict) {
+		t.Errorf("stale revision: %v, want ErrConflict", err)
+	}
+	if err := st.Save(ctx, ana, flows.Change{Rev: 1, State: []byte("b"), UpdateID: "u1"}); !errors.Is(err, flows.ErrDuplicate) {
+		t.Errorf("seen update: %v, want ErrDuplicate", err)
+	}
+	snap, _ := st.Load(ctx, ana, "u1")
+	if !snap.Seen || string(snap.State) != "a" {
+		t.Errorf("snapshot %+v", snap)
+	}
+}
+
+func TestEraseRemovesEveryKeyOfOneClientOnly(t *testing.T) {
+	srv := redistest.Start(t)
+	st := store.New(srv.Client(), nil)
+	ctx := context.Background()
+	bob := flows.UserKey{Platform: flows.Discord, ID: "1001"}
+	for _, u := range []flows.UserKey{ana, bob} {
+		if err := st.Save(ctx, u, flows.Change{State: []byte("s"), Entries: [][]byte{[]byte("e")}, UpdateID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, _ := st.Load(ctx, ana, "")
+	if err := st.Save(ctx, ana, flows.Change{Rev: snap.Rev, Erase: true}); err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := srv.Client().Keys(ctx, "*").Result()
+	for _, k := range keys {
+		if bytes.Contains([]byte(k), []byte("tg:1001")) {
+			t.Errorf("key %s of the erased client remains", k)
+		}
+	}
+	if len(keys) != 3 {
+		t.Errorf("the other client's keys: %v", keys)
+	}
+}
+
+func TestRotatedKeyStillOpensOldRecords(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	if err := store.New(srv.Client(), sealer(t, key(1))).Save(ctx, ana, flows.Change{State: []byte("old")}); err != nil {
+		t.Fatal(err)
+	}
+	rotated := store.New(srv.Client(), sealer(t, key(2), key(1)))
+	snap, err := rotated.Load(ctx, ana, "")
+	if err != nil || string(snap.State) != "old" {
+		t.Fatalf("after rotation: %q, %v", snap.State, err)
+	}
+	if _, err := store.New(srv.Client(), sealer(t, key(2))).Load(ctx, ana, ""); !errors.Is(err, store.ErrUnknownKey) {
+		t.Errorf("without the old key: %v, want ErrUnknownKey", err)
+	}
+}
+
+func TestRecordOfOneClientDoesNotOpenForAnother(t *testing.T) {
+	s := sealer(t, key(3))
+	rec, err := s.Seal([]byte("mine"), "tg:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(rec, "tg:2"); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("opened for another client: %v", err)
+	}
+	again, _ := s.Seal([]byte("mine"), "tg:1")
+	if bytes.Equal(rec, again) {
+		t.Error("two seals of the same text are equal: the nonce is not fresh")
+	}
+}
+
+func TestParseKey(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", true},
+		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", true},
+		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", false},
+		{"not base64 at all!", false},
+	} {
+		if _, err := store.ParseKey(tt.in); (err == nil) != tt.ok {
+			t.Errorf("ParseKey(%q) err = %v", tt.in, err)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package flows
 import (
 	"errors"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // actions are the engine's named effects that flows may run with an action step. An action
@@ -15,10 +17,21 @@ var actions = map[string]func(*turn) (stop bool){
 		t.e.log.Info("consent given", "user", t.user.String(), "version", t.e.opts.ConsentVersion)
 		return false
 	},
-	// consent.decline erases everything kept about the client: nothing is stored.
-	"consent.decline": func(t *turn) bool {
-		t.e.log.Info("consent declined", "user", t.user.String())
+	// erase removes every key of the client (consent declined, or /forget confirmed).
+	"erase": func(t *turn) bool {
+		t.e.log.Info("client erased", "user", t.user.String(), "flow", t.st.Flow)
 		t.erase = true
+		return false
+	},
+	// prepare.collect prepares {collected}: what the client noted since their last session.
+	"prepare.collect": func(t *turn) bool {
+		t.collect()
+		return t.err != nil
+	},
+	// prepare.summary sends the session summary (message and Markdown file) and marks the
+	// agenda done.
+	"prepare.summary": func(t *turn) bool {
+		t.summary()
 		return false
 	},
 	// profile.reactivate clears the "blocked the bot" mark: the client came back.
@@ -41,6 +54,16 @@ func actionNames() []string {
 // whose text is a short hint for the client about what was wrong.
 var validators = map[string]func(string) (string, error){
 	"zone": validateZone,
+	"word": validateWord,
+}
+
+// validateWord accepts a short word or phrase of one line.
+func validateWord(s string) (string, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" || utf8.RuneCountInString(s) > 40 {
+		return "", errors.New("")
+	}
+	return s, nil
 }
 
 func validateZone(s string) (string, error) {
@@ -52,4 +75,12 @@ func validateZone(s string) (string, error) {
 		return "", errors.New("")
 	}
 	return loc.String(), nil
+}
+
+// zoneFor loads a stored zone name.
+func zoneFor(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	return time.LoadLocation(name)
 }

@@ -101,11 +101,14 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		if err != nil {
 			return nil, err
 		}
-		t := &turn{e: e, user: user, st: st, now: e.opts.Now()}
+		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
 		if st.Since.IsZero() {
 			st.Since = t.now
 		}
 		fn(t)
+		if t.err != nil {
+			return nil, t.err
+		}
 		change, err := t.change(snap, updateID)
 		if err != nil {
 			return nil, err
@@ -129,6 +132,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 
 // turn is the work of one message: the state it changes and what it says.
 type turn struct {
+	ctx     context.Context
 	e       *Engine
 	user    UserKey
 	st      *State
@@ -136,6 +140,10 @@ type turn struct {
 	out     []Outbound
 	entries []Entry
 	erase   bool
+	// vals are computed texts for placeholders (what an action prepared for the next message).
+	vals map[string]string
+	// err is a store failure met while handling; the turn is then not saved.
+	err error
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
@@ -245,6 +253,12 @@ func (t *turn) command(text string) {
 		return
 	case "skip":
 		t.skip()
+		return
+	case "history":
+		t.history()
+		return
+	case "export":
+		t.export()
 		return
 	}
 	if f := t.e.lib.ByCommand(name); f != nil {
@@ -359,6 +373,15 @@ func (t *turn) ask(s *Step, fresh bool) {
 		}
 	}
 	text := t.render(s.Text)
+	if s.Prompt {
+		if fresh || t.st.Prompt == "" || t.e.lib.Prompt(t.st.Prompt) == nil {
+			t.st.Prompt = t.nextPrompt()
+		}
+		if p := t.e.lib.Prompt(t.st.Prompt); p != nil {
+			text += "\n\n" + t.e.lib.Render(&p.Text, t.locale())
+		}
+		buttons = append(buttons, Button{ID: id(0), Label: t.str("another_prompt")})
+	}
 	if s.Kind == KindText && s.Skippable {
 		text += "\n" + t.str("skip_hint")
 	}
@@ -366,11 +389,14 @@ func (t *turn) ask(s *Step, fresh bool) {
 }
 
 func (t *turn) render(txt *Text) string {
-	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()]}
+	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention, "next_checkin": ""}
 	if vals["zone"] == "" {
 		vals["zone"] = "UTC"
 	}
 	for k, v := range t.st.Vars {
+		vals[k] = v
+	}
+	for k, v := range t.vals {
 		vals[k] = v
 	}
 	return fill(t.e.lib.Render(txt, t.locale()), vals)
@@ -396,6 +422,12 @@ func (t *turn) press(id string) {
 	case KindScale:
 		if v := s.Min + idx; v <= s.Max {
 			t.accept(s, strconv.Itoa(v), "")
+			return
+		}
+	case KindText:
+		if s.Prompt && idx == 0 {
+			t.st.Prompt = t.nextPrompt()
+			t.ask(s, true)
 			return
 		}
 	}
@@ -506,13 +538,23 @@ func (t *turn) skip() {
 // accept stores an answer and goes on.
 func (t *turn) accept(s *Step, value, next string) {
 	if s.Store != "" {
+		name := s.Store
 		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {
-			profileFields[field](t.st, value)
-		} else if t.st.consented(t.e.opts.ConsentVersion) && value != "" {
+			profileFields[field](t.st, value, t.now)
+			name = field
+		}
+		// What the client answered is kept in the flow's answers only with consent.
+		if t.st.consented(t.e.opts.ConsentVersion) && value != "" {
 			if t.st.Vars == nil {
 				t.st.Vars = map[string]string{}
 			}
-			t.st.Vars[s.Store] = value
+			t.st.Vars[name] = value
+			if s.Prompt && t.st.Prompt != "" {
+				t.st.Vars[name+"_prompt"] = t.st.Prompt
+			}
+		}
+		if s.Prompt {
+			t.st.Prompt = ""
 		}
 	}
 	if next == "" {
@@ -535,6 +577,9 @@ func (t *turn) branch(s *Step) string {
 				return c.Next
 			}
 		}
+		if c.Set != nil && *c.Set == (v != "") {
+			return c.Next
+		}
 		if (c.AtLeast != nil || c.AtMost != nil) && numErr == nil &&
 			(c.AtLeast == nil || n >= *c.AtLeast) && (c.AtMost == nil || n <= *c.AtMost) {
 			return c.Next
@@ -555,17 +600,24 @@ func (t *turn) lookup(name string) string {
 		return t.st.Zone
 	case "profile.locale":
 		return t.locale()
+	case "profile.intention":
+		return t.st.Intention
+	case "profile.agenda":
+		return strconv.Itoa(len(t.openAgenda()))
 	}
 	return t.st.Vars[name]
 }
 
-// cleanText drops what must never reach a flow: invalid UTF-8, control characters (but new
-// lines), zero-width and bidirectional formatting characters; and trims the ends.
+// cleanText drops what must never reach a flow or a stored answer: invalid UTF-8, control
+// characters (but new lines and tabs), bidirectional overrides and invisible zero-width
+// characters; and trims the ends. Joiners (U+200C, U+200D) stay: scripts and emoji need them.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\t':
+			return r
+		case r == '\u200c' || r == '\u200d':
 			return r
 		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
 			return -1

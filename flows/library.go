@@ -77,10 +77,12 @@ func (o Option) StoredValue() string {
 // Case is one arm of a branch step: it matches when the answer is one of Equals, or a number
 // within [AtLeast, AtMost].
 type Case struct {
-	Equals  []string `yaml:"equals"`
-	AtLeast *int     `yaml:"at_least"`
-	AtMost  *int     `yaml:"at_most"`
-	Next    string   `yaml:"next"`
+	Equals []string `yaml:"equals"`
+	// Set matches when the answer is given (true) or empty (false).
+	Set     *bool  `yaml:"set"`
+	AtLeast *int   `yaml:"at_least"`
+	AtMost  *int   `yaml:"at_most"`
+	Next    string `yaml:"next"`
 }
 
 // Step is one node of a flow.
@@ -93,6 +95,9 @@ type Step struct {
 	Max       int      `yaml:"max"`
 	MaxLen    int      `yaml:"max_len"`
 	Skippable bool     `yaml:"skippable"`
+	// Prompt makes a text step ask a reflective prompt from the library, after its Text; the
+	// client can ask for another one.
+	Prompt bool `yaml:"prompt"`
 	// Validate names an input check for free text (see Validators), e.g. "zone".
 	Validate string `yaml:"validate"`
 	// Store names where the answer goes: a flow variable, or "profile.<field>".
@@ -143,15 +148,32 @@ type file struct {
 	Languages map[string]string            `yaml:"languages"`
 	Strings   map[string]map[string]string `yaml:"strings"`
 	Flows     []*Flow                      `yaml:"flows"`
+	Topics    map[string]map[string]string `yaml:"topics"`
+	Prompts   []*Prompt                    `yaml:"prompts"`
+}
+
+// Prompt is one reflective question of the prompt library.
+type Prompt struct {
+	ID    string `yaml:"id"`
+	Topic string `yaml:"topic"`
+	Text  Text   `yaml:"text"`
+
+	file string
+	line int
 }
 
 // Library is the validated set of flows and strings the engine runs.
 type Library struct {
 	// Languages maps each supported locale to its own name ("de": "Deutsch").
 	Languages map[string]string
-	strings   map[string]map[string]string
-	flows     map[string]*Flow
-	commands  map[string]*Flow
+	// Topics maps a prompt topic id to its name per locale.
+	Topics   map[string]map[string]string
+	strings  map[string]map[string]string
+	flows    map[string]*Flow
+	commands map[string]*Flow
+	prompts  map[string]*Prompt
+	// byTopic lists the prompt ids of each topic, in file order.
+	byTopic map[string][]string
 }
 
 // Flow returns the flow with the id, or nil.
@@ -176,13 +198,27 @@ type Stats struct {
 	Steps   int
 	Strings int
 	Locales []string
+	// Prompts and Topics count, per locale, the prompts with a text in that locale and the
+	// topics they cover.
+	Prompts map[string]int
+	Topics  map[string]int
 }
 
 // Stats counts what the library holds.
 func (l *Library) Stats() Stats {
-	s := Stats{Flows: len(l.flows), Strings: len(l.strings), Locales: l.Locales()}
+	s := Stats{Flows: len(l.flows), Strings: len(l.strings), Locales: l.Locales(), Prompts: map[string]int{}, Topics: map[string]int{}}
 	for _, f := range l.flows {
 		s.Steps += len(f.Steps)
+	}
+	for _, loc := range s.Locales {
+		topics := map[string]bool{}
+		for _, p := range l.prompts {
+			if strings.TrimSpace(p.Text.ByLocale[loc]) != "" {
+				s.Prompts[loc]++
+				topics[p.Topic] = true
+			}
+		}
+		s.Topics[loc] = len(topics)
 	}
 	return s
 }
@@ -249,8 +285,11 @@ func load(sources []source) (*Library, error) {
 	lib := &Library{
 		Languages: map[string]string{},
 		strings:   map[string]map[string]string{},
+		Topics:    map[string]map[string]string{},
 		flows:     map[string]*Flow{},
 		commands:  map[string]*Flow{},
+		prompts:   map[string]*Prompt{},
+		byTopic:   map[string][]string{},
 	}
 	var probs Problems
 	for _, src := range sources {
@@ -275,6 +314,24 @@ func load(sources []source) (*Library, error) {
 			}
 			for k, v := range f.Strings {
 				lib.strings[k] = v
+			}
+			for k, v := range f.Topics {
+				lib.Topics[k] = v
+			}
+			seenPrompt := map[string]bool{}
+			for _, p := range f.Prompts {
+				p.file = label
+				if seenPrompt[p.ID] {
+					probs = append(probs, Problem{File: label, Line: p.line, Msg: fmt.Sprintf("prompt %q is defined twice in this file", p.ID)})
+				}
+				seenPrompt[p.ID] = true
+				if old := lib.prompts[p.ID]; old == nil {
+					lib.byTopic[p.Topic] = append(lib.byTopic[p.Topic], p.ID)
+				} else if old.Topic != p.Topic {
+					lib.byTopic[old.Topic] = slices.DeleteFunc(lib.byTopic[old.Topic], func(id string) bool { return id == p.ID })
+					lib.byTopic[p.Topic] = append(lib.byTopic[p.Topic], p.ID)
+				}
+				lib.prompts[p.ID] = p
 			}
 			seen := map[string]bool{}
 			for _, fl := range f.Flows {
@@ -320,6 +377,15 @@ func parseFile(data []byte) (*file, error) {
 							f.Flows[i].Steps[j].line = sn.Line
 						}
 					}
+				}
+			}
+		}
+	}
+	if len(root.Content) > 0 {
+		if promptsNode := mapValue(root.Content[0], "prompts"); promptsNode != nil {
+			for i, pn := range promptsNode.Content {
+				if i < len(f.Prompts) {
+					f.Prompts[i].line = pn.Line
 				}
 			}
 		}
@@ -377,6 +443,14 @@ func (l *Library) check() Problems {
 			}
 		}
 	}
+	for key, names := range l.Topics {
+		for _, loc := range locales {
+			if strings.TrimSpace(names[loc]) == "" {
+				probs = append(probs, Problem{File: "topics", Msg: fmt.Sprintf("topic %q has no %s name", key, loc)})
+			}
+		}
+	}
+	probs = append(probs, l.checkPrompts(locales)...)
 	flowIDs := make([]string, 0, len(l.flows))
 	for id := range l.flows {
 		flowIDs = append(flowIDs, id)
@@ -492,6 +566,9 @@ func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 		}
 	case KindText:
 		text("text", s.Text, true)
+		if s.Prompt && len(l.prompts) == 0 {
+			bad("asks a prompt, but the library has no prompts")
+		}
 		if s.MaxLen < 0 || s.MaxLen > 4000 {
 			bad("max_len must be between 1 and 4000")
 		}
@@ -532,6 +609,60 @@ func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 		}
 	}
 	return probs
+}
+
+func (l *Library) checkPrompts(locales []string) Problems {
+	var probs Problems
+	ids := make([]string, 0, len(l.prompts))
+	for id := range l.prompts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := l.prompts[id]
+		bad := func(format string, args ...any) {
+			probs = append(probs, Problem{File: p.file, Line: p.line, Msg: fmt.Sprintf("prompt %s: ", p.ID) + fmt.Sprintf(format, args...)})
+		}
+		if !idPattern.MatchString(p.ID) {
+			bad("the id must be lower case letters, digits and _")
+		}
+		if l.Topics[p.Topic] == nil {
+			bad("unknown topic %q", p.Topic)
+		}
+		if p.Text.Ref != "" {
+			bad("a prompt's text must be written out, not a reference")
+			continue
+		}
+		for _, loc := range locales {
+			if strings.TrimSpace(p.Text.ByLocale[loc]) == "" {
+				bad("has no %s translation", loc)
+			}
+		}
+		for loc, s := range p.Text.ByLocale {
+			if n := len([]rune(s)); n > MaxTextLen {
+				bad("text (%s) is %d characters, over the %d limit", loc, n, MaxTextLen)
+			}
+		}
+	}
+	return probs
+}
+
+// Prompt returns the prompt with the id, or nil.
+func (l *Library) Prompt(id string) *Prompt { return l.prompts[id] }
+
+// TopicPrompts lists the prompt ids of a topic, in library order.
+func (l *Library) TopicPrompts(topic string) []string { return l.byTopic[topic] }
+
+// TopicIDs lists the topics that have prompts, sorted.
+func (l *Library) TopicIDs() []string {
+	out := make([]string, 0, len(l.byTopic))
+	for t, ids := range l.byTopic {
+		if len(ids) > 0 {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // String returns the text of a strings-table entry in the locale (falling back to English).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,6 +31,30 @@ type State struct {
 	Inactive bool `json:"inactive,omitempty"`
 	// Since is when the client first talked to the bot.
 	Since time.Time `json:"since,omitzero"`
+	// Agenda is what the client wants to bring to a session.
+	Agenda []AgendaItem `json:"agenda,omitempty"`
+	// Intention is the one thing the client wanted to take into the week (after a session).
+	Intention string `json:"intention,omitempty"`
+	// Prompt is the id of the reflective prompt the client is being asked, if any.
+	Prompt string `json:"prompt,omitempty"`
+	// Rotation is where the client is in the prompt library.
+	Rotation Rotation `json:"rotation,omitzero"`
+}
+
+// AgendaItem is one thing the client wants to bring to a session.
+type AgendaItem struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+	// Done is set once the item went into a session summary.
+	Done bool `json:"done,omitempty"`
+}
+
+// Rotation makes prompts rotate across topics without repeats until a topic's pool is used up.
+type Rotation struct {
+	// Next is the index of the next topic, in the library's sorted topic order.
+	Next int `json:"next,omitempty"`
+	// Used are the prompt ids already asked in topics whose pool is not yet used up.
+	Used []string `json:"used,omitempty"`
 }
 
 // Consent records that the client agreed to have what they write kept.
@@ -109,7 +134,24 @@ func (s *State) consented(version int) bool {
 }
 
 // profileFields are the State fields a step can store an answer in, as "profile.<name>".
-var profileFields = map[string]func(*State, string){
-	"zone":   func(s *State, v string) { s.Zone = v },
-	"locale": func(s *State, v string) { s.Locale = v },
+var profileFields = map[string]func(*State, string, time.Time){
+	"zone":      func(s *State, v string, _ time.Time) { s.Zone = v },
+	"locale":    func(s *State, v string, _ time.Time) { s.Locale = v },
+	"intention": func(s *State, v string, _ time.Time) { s.Intention = v },
+	"agenda": func(s *State, v string, now time.Time) {
+		if v != "" {
+			s.Agenda = append(s.Agenda, AgendaItem{Text: v, At: now})
+		}
+		// Keep the agenda bounded: drop the oldest items already dealt with.
+		for len(s.Agenda) > maxAgenda {
+			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return a.Done })
+			if i < 0 {
+				i = 0
+			}
+			s.Agenda = slices.Delete(s.Agenda, i, i+1)
+		}
+	},
 }
+
+// maxAgenda bounds the agenda items kept in the state.
+const maxAgenda = 30

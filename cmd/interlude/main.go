@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"os/user"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/interlude-bot/interlude/bots/console"
@@ -140,7 +141,10 @@ func flowsCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	s := lib.Stats()
-	fmt.Fprintf(stdout, "ok: %d flows, %d steps, %d strings, languages %v\n", s.Flows, s.Steps, s.Strings, s.Locales)
+	fmt.Fprintf(stdout, "ok: %d flows, %d steps, %d strings, languages %s\n", s.Flows, s.Steps, s.Strings, strings.Join(s.Locales, ", "))
+	for _, loc := range s.Locales {
+		fmt.Fprintf(stdout, "prompts (%s): %d in %d topics\n", loc, s.Prompts[loc], s.Topics[loc])
+	}
 	return exitOK
 }
 

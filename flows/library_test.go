@@ -125,3 +125,17 @@ func TestOperatorFlowOverridesEmbedded(t *testing.T) {
 		t.Errorf("override not applied: %q", got)
 	}
 }
+
+func TestDocumentedPromptPackLoads(t *testing.T) {
+	lib, err := flows.Load("../docs/examples/prompt-pack")
+	if err != nil {
+		t.Fatalf("the example in docs/FLOWS.md does not load: %v", err)
+	}
+	if lib.ByCommand("gratitude") == nil || lib.Prompt("practice_01") == nil {
+		t.Error("the pack's flow or prompt is missing")
+	}
+	s := lib.Stats()
+	if s.Prompts["en"] < 60 || s.Topics["en"] < 10 || s.Prompts["de"] != s.Prompts["en"] {
+		t.Errorf("prompts: %v in topics %v", s.Prompts, s.Topics)
+	}
+}

@@ -44,6 +44,9 @@ type Config struct {
 
 	LogLevel  slog.Level
 	LogFormat string
+
+	// SchedulerTick is how often the dispatcher looks for due reminders.
+	SchedulerTick time.Duration
 }
 
 // Error is a configuration problem with one variable.
@@ -134,6 +137,12 @@ func Load(env Lookup) (*Config, error) {
 	if v := get("INTERLUDE_RETENTION"); v != "" {
 		if c.Retention, err = ParseDuration(v); err != nil || c.Retention < 24*time.Hour {
 			return nil, bad("INTERLUDE_RETENTION", "must be a duration of at least one day such as 365d or 720h, got %q", v)
+		}
+	}
+	c.SchedulerTick = 5 * time.Second
+	if v := get("INTERLUDE_SCHEDULER_TICK"); v != "" {
+		if c.SchedulerTick, err = time.ParseDuration(v); err != nil || c.SchedulerTick < 100*time.Millisecond || c.SchedulerTick > time.Hour {
+			return nil, bad("INTERLUDE_SCHEDULER_TICK", "must be a duration between 100ms and 1h, got %q", v)
 		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(get("INTERLUDE_LOG_LEVEL"), "info"))); err != nil {

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"encoding/json"
 	"errors"
+	"github.com/interlude-bot/interlude/scheduler/when"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ var actions = map[string]func(*turn) (stop bool){
 	// consent.accept records consent at the configured version and time.
 	"consent.accept": func(t *turn) bool {
 		t.st.Consent = &Consent{Version: t.e.opts.ConsentVersion, At: t.now.UTC()}
+		t.rearm = true
 		t.e.log.Info("consent given", "user", t.user.String(), "version", t.e.opts.ConsentVersion)
 		return false
 	},
@@ -37,6 +40,7 @@ var actions = map[string]func(*turn) (stop bool){
 	// profile.reactivate clears the "blocked the bot" mark: the client came back.
 	"profile.reactivate": func(t *turn) bool {
 		t.st.Inactive = false
+		t.rearm = true
 		return false
 	},
 }
@@ -51,14 +55,16 @@ func actionNames() []string {
 }
 
 // validators check and normalise typed answers. They return the value to store, or an error
-// whose text is a short hint for the client about what was wrong.
-var validators = map[string]func(string) (string, error){
-	"zone": validateZone,
-	"word": validateWord,
+// whose text is a short hint for the client about what was wrong (may be empty).
+var validators = map[string]func(*turn, string) (string, error){
+	"zone":        validateZone,
+	"word":        validateWord,
+	"weekly":      validateWeekly,
+	"appointment": validateAppointment,
 }
 
 // validateWord accepts a short word or phrase of one line.
-func validateWord(s string) (string, error) {
+func validateWord(_ *turn, s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" || utf8.RuneCountInString(s) > 40 {
 		return "", errors.New("")
@@ -66,21 +72,63 @@ func validateWord(s string) (string, error) {
 	return s, nil
 }
 
-func validateZone(s string) (string, error) {
-	if s == "" || s == "Local" {
-		return "", errors.New("")
-	}
-	loc, err := time.LoadLocation(s)
+func validateZone(t *turn, s string) (string, error) {
+	_, name, err := when.ParseZone(s)
 	if err != nil {
+		var ze *when.ZoneError
+		if errors.As(err, &ze) && len(ze.Suggestions) > 0 {
+			return "", errors.New(fill(t.str("zone_suggest"), map[string]string{"zones": strings.Join(ze.Suggestions[:min(3, len(ze.Suggestions))], ", ")}))
+		}
 		return "", errors.New("")
 	}
-	return loc.String(), nil
+	return name, nil
 }
 
-// zoneFor loads a stored zone name.
+func validateWeekly(t *turn, s string) (string, error) {
+	if isOff(s) {
+		return "off", nil
+	}
+	w, err := when.ParseWeekly(s)
+	if err != nil {
+		return "", unclear(t, err)
+	}
+	return w.String(), nil
+}
+
+func validateAppointment(t *turn, s string) (string, error) {
+	a, err := when.ParseAppointment(s, t.now, t.zone())
+	if err != nil {
+		return "", unclear(t, err)
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+func isOff(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "off", "none", "no", "aus", "keine", "nein", "stop":
+		return true
+	}
+	return false
+}
+
+// unclear turns a parser's question into one in the client's language.
+func unclear(t *turn, err error) error {
+	var ue *when.UnclearError
+	if errors.As(err, &ue) {
+		return errors.New(t.str("unclear_" + ue.Missing))
+	}
+	return errors.New("")
+}
+
+// zoneFor loads a stored zone name (an IANA name or a fixed offset such as "UTC+05:30").
 func zoneFor(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
 	}
-	return time.LoadLocation(name)
+	loc, _, err := when.ParseZone(name)
+	return loc, err
 }

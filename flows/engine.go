@@ -23,15 +23,31 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives structured logs: ids, flow and step names, never what a client wrote.
 	Logger *slog.Logger
+	// Wakes records when the scheduler should next look at a client; nil when nothing is
+	// scheduled (tests of flows alone).
+	Wakes Wakes
+	// Deliveries tells which reminder occurrences reached the client.
+	Deliveries Deliveries
+}
+
+// Wakes is the scheduler's due-queue as the engine needs it.
+type Wakes interface {
+	// SetWakes sets the wake-up time of each reminder in set (never later than one already
+	// there) and removes those in drop.
+	SetWakes(ctx context.Context, user UserKey, set map[Reminder]time.Time, drop []Reminder) error
+	// ClearWakes removes every wake-up of the client.
+	ClearWakes(ctx context.Context, user UserKey) error
 }
 
 // Engine advances conversations. It keeps no state of its own: every message loads the client's
 // state from the Store, advances it and saves it before the reply goes out.
 type Engine struct {
-	lib   *Library
-	store Store
-	opts  Options
-	log   *slog.Logger
+	lib        *Library
+	store      Store
+	opts       Options
+	log        *slog.Logger
+	wakes      Wakes
+	deliveries Deliveries
 }
 
 // preConsentTTL bounds how long the position in onboarding is kept for a client who has not
@@ -55,7 +71,7 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger}
+	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger, wakes: opts.Wakes, deliveries: opts.Deliveries}
 }
 
 // Library returns the flows the engine runs.
@@ -116,6 +132,11 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		if change == nil {
 			return t.out, nil
 		}
+		// Wake-ups are written first: one that turns out early is harmless (the dispatcher
+		// finds nothing due and looks again later); one that went missing would lose a reminder.
+		if err := t.writeWakes(); err != nil {
+			return nil, fmt.Errorf("schedule: %w", err)
+		}
 		err = e.store.Save(ctx, user, *change)
 		switch {
 		case errors.Is(err, ErrConflict):
@@ -124,6 +145,12 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 			return nil, nil
 		case err != nil:
 			return nil, fmt.Errorf("save state: %w", err)
+		}
+		if t.erase && e.wakes != nil {
+			if err := e.wakes.ClearWakes(ctx, user); err != nil {
+				// The state is gone: a leftover wake-up finds nothing to send.
+				e.log.Warn("erase: wake-ups not cleared", "user", user.String(), "err", err)
+			}
 		}
 		return t.out, nil
 	}
@@ -144,6 +171,30 @@ type turn struct {
 	vals map[string]string
 	// err is a store failure met while handling; the turn is then not saved.
 	err error
+	// rearm means the schedule changed: every wake-up is computed again.
+	rearm bool
+	// wakeAt sets particular wake-ups (a reminder delayed to the end of quiet hours).
+	wakeAt map[Reminder]time.Time
+}
+
+func (t *turn) writeWakes() error {
+	if t.e.wakes == nil || t.erase || (!t.rearm && len(t.wakeAt) == 0) {
+		return nil
+	}
+	set := map[Reminder]time.Time{}
+	var drop []Reminder
+	if t.rearm {
+		set = t.wakes()
+		for _, k := range Reminders {
+			if _, ok := set[k]; !ok {
+				drop = append(drop, k)
+			}
+		}
+	}
+	for k, at := range t.wakeAt {
+		set[k] = at
+	}
+	return t.e.wakes.SetWakes(t.ctx, t.user, set, drop)
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
@@ -205,6 +256,7 @@ func (t *turn) current() *Step {
 }
 
 func (t *turn) handle(in Inbound) {
+	t.st.Active = t.now
 	if t.st.Locale == "" {
 		t.st.Locale = t.e.localeFor(in.LanguageHint)
 	}
@@ -232,8 +284,9 @@ func (e *Engine) localeFor(hint string) string {
 }
 
 func (t *turn) command(text string) {
-	name, _, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	name, arg, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
 	name = strings.ToLower(name)
+	arg = strings.TrimSpace(arg)
 	switch name {
 	case "help":
 		t.say(t.str("help"))
@@ -260,9 +313,20 @@ func (t *turn) command(text string) {
 	case "export":
 		t.export()
 		return
+	case "pause":
+		t.pause(arg)
+		return
+	case "resume":
+		t.resume()
+		return
 	}
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
+		// "/session wed 17:00": the argument answers the flow's first question.
+		if s := t.current(); arg != "" && s != nil && s.Waits() && t.st.Flow == f.ID {
+			t.out = t.out[:0]
+			t.text(arg)
+		}
 		return
 	}
 	t.say(fill(t.str("unknown_command"), map[string]string{"command": "/" + name}))
@@ -389,7 +453,14 @@ func (t *turn) ask(s *Step, fresh bool) {
 }
 
 func (t *turn) render(txt *Text) string {
-	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention, "next_checkin": ""}
+	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention}
+	raw := t.e.lib.Render(txt, t.locale())
+	if strings.Contains(raw, "{next_checkin}") {
+		vals["next_checkin"] = t.nextCheckin()
+	}
+	if strings.Contains(raw, "{schedule}") {
+		vals["schedule"] = t.scheduleText()
+	}
 	if vals["zone"] == "" {
 		vals["zone"] = "UTC"
 	}
@@ -399,7 +470,7 @@ func (t *turn) render(txt *Text) string {
 	for k, v := range t.vals {
 		vals[k] = v
 	}
-	return fill(t.e.lib.Render(txt, t.locale()), vals)
+	return fill(raw, vals)
 }
 
 // press handles a button. Its id must belong to the pending question; anything else (an old
@@ -512,7 +583,7 @@ func matchOption(t *turn, s *Step, text string) (int, bool) {
 }
 
 func (t *turn) validated(s *Step, text string) {
-	value, err := validators[s.Validate](text)
+	value, err := validators[s.Validate](t, text)
 	if err != nil {
 		t.say(strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()})))
 		return
@@ -604,6 +675,8 @@ func (t *turn) lookup(name string) string {
 		return t.st.Intention
 	case "profile.agenda":
 		return strconv.Itoa(len(t.openAgenda()))
+	case "profile.appointment":
+		return t.st.Schedule.Appointment.Kind.String()
 	}
 	return t.st.Vars[name]
 }

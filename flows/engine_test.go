@@ -119,9 +119,16 @@ func TestOnboardingCompletesAndIsRemembered(t *testing.T) {
 	c := &client{t: t, e: e, user: user}
 	c.send("/start")
 	c.press("Yes, keep my answers")
-	outs := c.send("Europe/Vienna")
-	if !strings.Contains(joined(outs), "All set. Your time zone is Europe/Vienna") {
-		t.Fatalf("summary missing: %q", joined(outs))
+	c.send("Europe/Vienna")
+	outs := c.send("every other tuesday 6:30pm")
+	if !strings.Contains(joined(outs), "When would a weekly check-in suit you?") {
+		t.Fatalf("no check-in question: %q", joined(outs))
+	}
+	outs = c.press("Sunday evening (19:00)")
+	for _, want := range []string{"All set. Your time zone is Europe/Vienna", "Check-ins: Sundays at 19:00.", "Your sessions: every other Tuesday at 18:30"} {
+		if !strings.Contains(joined(outs), want) {
+			t.Errorf("summary lacks %q: %q", want, joined(outs))
+		}
 	}
 
 	snap, err := st.Load(context.Background(), user, "")
@@ -217,9 +224,20 @@ func TestOldAndForgedButtonsChangeNothing(t *testing.T) {
 		}
 	}
 	after, _ := st.Load(context.Background(), user, "")
-	if string(after.State) != string(before.State) {
-		t.Errorf("state changed:\n%s\n%s", before.State, after.State)
+	if diff := cmp.Diff(decoded(t, before.State), decoded(t, after.State)); diff != "" {
+		t.Errorf("state changed (-before +after):\n%s", diff)
 	}
+}
+
+// decoded reads a stored state, leaving out when the client was last active.
+func decoded(t *testing.T, b []byte) flows.State {
+	t.Helper()
+	var st flows.State
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	st.Active = time.Time{}
+	return st
 }
 
 func TestDuplicateUpdateIsAppliedOnce(t *testing.T) {
@@ -275,6 +293,8 @@ func onboarded(t *testing.T, e *flows.Engine, id string) *client {
 	c.send("/start")
 	c.press("Yes, keep my answers")
 	c.press("Berlin")
+	c.send("Thursday 10:00")
+	c.press("Sunday evening (19:00)")
 	return c
 }
 
@@ -354,7 +374,7 @@ func TestUnknownZoneGetsAHelpfulRetry(t *testing.T) {
 		t.Errorf("an unknown zone got %q", joined(outs))
 	}
 	c.last = zoneQuestion // the buttons are still on screen
-	if outs := c.press("Sydney"); !strings.Contains(joined(outs), "Australia/Sydney") {
+	if outs := c.press("Sydney"); !strings.Contains(joined(outs), "usual therapy appointment") {
 		t.Errorf("the zone buttons stopped working after a retry: %q", joined(outs))
 	}
 }
@@ -366,7 +386,7 @@ func TestControlAndBidiCharactersAreDropped(t *testing.T) {
 	c.send("/start")
 	c.press("Yes, keep my answers")
 	outs := c.send("\u202eEurope/\u200bBerlin\x00\xff")
-	if !strings.Contains(joined(outs), "Europe/Berlin") {
+	if !strings.Contains(joined(outs), "usual therapy appointment") {
 		t.Fatalf("cleaned zone not accepted: %q", joined(outs))
 	}
 	snap, _ := st.Load(context.Background(), user, "")

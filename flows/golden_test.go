@@ -81,7 +81,7 @@ func transcript(t *testing.T, e *flows.Engine, user flows.UserKey, script []stri
 func TestGoldenConversations(t *testing.T) {
 	scripts := map[string][]string{
 		"checkin_prepare_reflect_en": {
-			"/start", "[Yes, keep my answers]", "Berlin",
+			"/start", "[Yes, keep my answers]", "Berlin", "thursday", "thu 10:00", "[Sunday evening (19:00)]",
 			"/checkin", "[6]", "[Something else]", "restless", "My friend cancelled again and I said nothing",
 			"[Another question]", "I think I held back when she asked about work", "That I keep saying yes to everything",
 			"#wait 72h",
@@ -92,7 +92,7 @@ func TestGoldenConversations(t *testing.T) {
 			"/checkin", "/cancel",
 		},
 		"checkin_de": {
-			"/language", "[Deutsch]", "/start", "[Ja, Antworten aufbewahren]", "Europe/Vienna",
+			"/language", "[Deutsch]", "/start", "[Ja, Antworten aufbewahren]", "Wien", "[Sage ich später]", "Mittwoch 20 Uhr",
 			"/checkin", "8", "ruhig", "/skip", "/skip", "Meine Mutter",
 			"/forget", "[Ja, alles löschen]", "/checkin",
 		},

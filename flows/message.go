@@ -1,5 +1,13 @@
 package flows
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
 // Inbound is one thing a client did, already converted from the platform's own types.
 type Inbound struct {
 	// User is who sent it.
@@ -38,4 +46,51 @@ type File struct {
 	Name string
 	MIME string
 	Data []byte
+}
+
+// Sender delivers messages to a client on one platform. Adapters implement it.
+type Sender interface {
+	Send(ctx context.Context, user UserKey, outs []Outbound) error
+}
+
+// Errors a Sender returns, so that callers can decide without knowing the platform.
+var (
+	// ErrBlocked means the client blocked the bot (Telegram 403, Discord 50007): nothing more
+	// may be sent until they start again.
+	ErrBlocked = errors.New("flows: the client blocked the bot")
+)
+
+// RateLimitedError means the platform asked to wait before sending again.
+type RateLimitedError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("flows: rate limited, retry after %s", e.RetryAfter)
+}
+
+// Merge joins plain text messages into the message that follows them, so that what goes out
+// together is one message (one request against the platform's per-chat limit).
+func Merge(outs []Outbound) []Outbound {
+	var res []Outbound
+	var pending []string
+	for _, o := range outs {
+		plain := len(o.Buttons) == 0 && o.Image == nil && o.File == nil
+		if plain && o.Text != "" {
+			pending = append(pending, o.Text)
+			continue
+		}
+		if len(pending) > 0 {
+			if o.Text != "" {
+				pending = append(pending, o.Text)
+			}
+			o.Text = strings.Join(pending, "\n\n")
+			pending = nil
+		}
+		res = append(res, o)
+	}
+	if len(pending) > 0 {
+		res = append(res, Outbound{Text: strings.Join(pending, "\n\n")})
+	}
+	return res
 }

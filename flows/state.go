@@ -39,6 +39,10 @@ type State struct {
 	Prompt string `json:"prompt,omitempty"`
 	// Rotation is where the client is in the prompt library.
 	Rotation Rotation `json:"rotation,omitzero"`
+	// Schedule is when the bot writes on its own.
+	Schedule Schedule `json:"schedule,omitzero"`
+	// Active is when the client last wrote or pressed something.
+	Active time.Time `json:"active,omitzero"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.
@@ -135,9 +139,13 @@ func (s *State) consented(version int) bool {
 
 // profileFields are the State fields a step can store an answer in, as "profile.<name>".
 var profileFields = map[string]func(*State, string, time.Time){
-	"zone":      func(s *State, v string, _ time.Time) { s.Zone = v },
-	"locale":    func(s *State, v string, _ time.Time) { s.Locale = v },
-	"intention": func(s *State, v string, _ time.Time) { s.Intention = v },
+	"zone":        func(s *State, v string, now time.Time) { s.Zone = v; s.Schedule.changed(now) },
+	"checkin":     func(s *State, v string, now time.Time) { s.Schedule.setCheckin(v); s.Schedule.changed(now) },
+	"appointment": func(s *State, v string, now time.Time) { s.Schedule.setAppointment(v); s.Schedule.changed(now) },
+	"prep_lead":   func(s *State, v string, now time.Time) { s.Schedule.setPrepLead(v); s.Schedule.changed(now) },
+	"reflect":     func(s *State, v string, now time.Time) { s.Schedule.setReflect(v); s.Schedule.changed(now) },
+	"locale":      func(s *State, v string, _ time.Time) { s.Locale = v },
+	"intention":   func(s *State, v string, _ time.Time) { s.Intention = v },
 	"agenda": func(s *State, v string, now time.Time) {
 		if v != "" {
 			s.Agenda = append(s.Agenda, AgendaItem{Text: v, At: now})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/interlude-bot/interlude/flows"
@@ -34,4 +35,29 @@ func seenKey(u flows.UserKey) string { return prefix + tag(u) + ":seen" }
 // userKeys lists every key of a client, for erasure.
 func userKeys(u flows.UserKey) []string {
 	return []string{stateKey(u), entriesKey(u), seenKey(u)}
+}
+
+// The scheduler's keys share the hash tag {sched}, so the claim script can move members
+// between them on Redis Cluster.
+
+// dueKey is the due-queue: a sorted set of wake-ups "<reminder>|<platform>:<id>", scored by
+// the time (ms) the dispatcher should look at that client.
+func dueKey() string { return prefix + "{sched}:due" }
+
+// leaseKey holds claimed wake-ups, scored by the time (ms) their lease ends.
+func leaseKey() string { return prefix + "{sched}:lease" }
+
+// wakeMember is a wake-up's member in the due-queue. The user key is kept as is (no escaping
+// needed: the member is not a key name).
+func wakeMember(u flows.UserKey, r flows.Reminder) string {
+	return string(r) + "|" + string(u.Platform) + ":" + string(u.ID)
+}
+
+// rateKey counts the messages sent to a platform in one second; with a chat, to that chat.
+func rateKey(platform flows.Platform, chat string, sec int64) string {
+	k := prefix + "{rate:" + string(platform) + "}:"
+	if chat != "" {
+		k += url.PathEscape(chat) + ":"
+	}
+	return k + strconv.FormatInt(sec, 10)
 }

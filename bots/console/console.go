@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/interlude-bot/interlude/flows"
 )
@@ -33,8 +34,19 @@ type Adapter struct {
 	files  string
 	log    *slog.Logger
 
+	mu      sync.Mutex     // guards out and buttons: reminders print while the client types
 	buttons []flows.Button // of the last message with buttons
-	seq     int
+}
+
+var _ flows.Sender = (*Adapter)(nil)
+
+// Send shows messages the bot sends on its own (reminders) to the console's client.
+func (a *Adapter) Send(_ context.Context, user flows.UserKey, outs []flows.Outbound) error {
+	if user != a.user {
+		return nil // the console has one client; another's reminder has nowhere to go
+	}
+	a.show(outs)
+	return nil
 }
 
 // Option configures an Adapter.
@@ -106,7 +118,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 func (a *Adapter) send(ctx context.Context, line string) {
-	a.seq++
 	in := flows.Inbound{User: a.user, Text: line}
 	if id, ok := a.button(line); ok {
 		in = flows.Inbound{User: a.user, Button: id}
@@ -114,7 +125,9 @@ func (a *Adapter) send(ctx context.Context, line string) {
 	outs, err := a.engine.Handle(ctx, in)
 	if err != nil {
 		a.log.Error("message not applied", "user", a.user.String(), "err", err)
+		a.mu.Lock()
 		fmt.Fprintln(a.out, "Sorry, I could not save that just now, so nothing changed. Please send it again in a moment.")
+		a.mu.Unlock()
 		return
 	}
 	a.show(outs)
@@ -122,6 +135,8 @@ func (a *Adapter) send(ctx context.Context, line string) {
 
 // button maps a typed number or label to the id of a button of the last question.
 func (a *Adapter) button(line string) (string, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(a.buttons) {
 		return a.buttons[n-1].ID, true
 	}
@@ -134,6 +149,8 @@ func (a *Adapter) button(line string) (string, bool) {
 }
 
 func (a *Adapter) show(outs []flows.Outbound) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	for _, o := range outs {
 		if o.Text != "" {
 			fmt.Fprintln(a.out, o.Text)

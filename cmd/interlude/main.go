@@ -18,6 +18,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/console"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/scheduler"
 	"github.com/interlude-bot/interlude/store"
 )
 
@@ -109,11 +110,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ConsentVersion: cfg.ConsentVersion,
 		Retention:      cfg.Retention,
 		Logger:         logger,
+		Wakes:          st,
+		Deliveries:     st,
 	})
 
 	if consoleMode {
 		a := console.New(engine, consoleUser(), stdin, stdout, console.WithPrompt(isTerminal(stdin)), console.WithLogger(logger))
-		if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		disp := scheduler.New(engine, st, map[flows.Platform]flows.Sender{flows.Console: a}, scheduler.WithLogger(logger))
+		schedCtx, stopSched := context.WithCancel(ctx)
+		schedDone := make(chan struct{})
+		go func() { defer close(schedDone); _ = disp.Run(schedCtx, cfg.SchedulerTick) }()
+		err := a.Run(ctx)
+		stopSched()
+		<-schedDone
+		if err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "interlude: console: %v\n", err)
 			return exitFail
 		}

@@ -143,7 +143,11 @@ func TestConsoleOnEmbeddedStoreRunsOnboarding(t *testing.T) {
 	p.say("1")
 	at = p.waitFor(at, "Which time zone are you in?")
 	p.say("Europe/Berlin")
-	p.waitFor(at, "All set. Your time zone is Europe/Berlin.")
+	at = p.waitFor(at, "When is your usual therapy appointment?")
+	p.say("thu 10:00")
+	at = p.waitFor(at, "When would a weekly check-in suit you?")
+	p.say("1")
+	p.waitFor(at, "All set. Your time zone is Europe/Berlin.\nCheck-ins: Sundays at 19:00.\nYour sessions: every Thursday at 10:00.")
 	if code := p.finish(); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, p.output())
 	}
@@ -159,6 +163,8 @@ func TestClientIsKnownAfterARestart(t *testing.T) {
 	p.say("/start")
 	p.say("Yes, keep my answers")
 	p.say("London")
+	p.say("I'll tell you later")
+	p.say("Sunday evening (19:00)")
 	p.waitFor(0, "All set. Your time zone is Europe/London.")
 	if code := p.finish(); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, p.output())
@@ -190,6 +196,8 @@ func TestKilledRightAfterAnAnswerContinuesAtTheNextStep(t *testing.T) {
 	at = p.waitFor(0, "Here is where we left off:")
 	at = p.waitFor(at, "Which time zone are you in?")
 	p.say("Berlin")
+	p.say("1")
+	p.say("1")
 	p.waitFor(at, "All set. Your time zone is Europe/Berlin.")
 	p.say("/start")
 	p.waitFor(at, "Welcome back") // the consent given before the kill was kept

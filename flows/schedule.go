@@ -1,0 +1,523 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/interlude-bot/interlude/scheduler/when"
+)
+
+// Reminder is a kind of message the bot sends on its own. A client has at most one pending
+// wake-up per kind.
+type Reminder string
+
+// The reminders.
+const (
+	RemindCheckin Reminder = "checkin" // the weekly check-in
+	RemindPrepare Reminder = "prepare" // before a session
+	RemindReflect Reminder = "reflect" // a few hours after a session
+	RemindNudge   Reminder = "nudge"   // one gentle nudge for an unanswered check-in
+	RemindExpire  Reminder = "expire"  // an unanswered check-in quietly ends
+)
+
+// Reminders lists every kind, for erasure and re-arming.
+var Reminders = []Reminder{RemindCheckin, RemindPrepare, RemindReflect, RemindNudge, RemindExpire}
+
+// Schedule is when the bot writes on its own, in the client's time zone.
+type Schedule struct {
+	// Checkin is the weekly check-in time; nil means no check-ins.
+	Checkin *when.Weekly `json:"checkin,omitempty"`
+	// Appointment is the therapy appointment.
+	Appointment when.Appointment `json:"appointment,omitzero"`
+	// PrepHours is how long before a session the preparation reminder comes (2, 24 or 48).
+	PrepHours int `json:"prep_hours,omitempty"`
+	// ReflectHours is how long after a session the reflection comes; -1 turns it off.
+	ReflectHours int `json:"reflect_hours,omitempty"`
+	// Paused silences every reminder; PausedUntil, when set, ends the pause by itself.
+	Paused      bool      `json:"paused,omitempty"`
+	PausedUntil time.Time `json:"paused_until,omitzero"`
+	// Fired is, per reminder, the last occurrence handled (sent, skipped or paused). Nothing at
+	// or before it is sent again: the idempotency key of a reminder is (client, kind, occurrence).
+	Fired map[Reminder]time.Time `json:"fired,omitempty"`
+	// Pending is the scheduled check-in waiting for a first answer, for the nudge and expiry.
+	Pending *Pending `json:"pending,omitempty"`
+	// Sent counts the scheduled check-ins sent (every fourth repeats the disclaimer).
+	Sent int `json:"sent,omitempty"`
+}
+
+// Pending is a scheduled check-in that has not been answered yet.
+type Pending struct {
+	Occurrence time.Time `json:"occurrence"`
+	SentAt     time.Time `json:"sent_at"`
+	Nudged     bool      `json:"nudged,omitempty"`
+}
+
+// Defaults of a new schedule.
+var defaultCheckin = when.Weekly{Day: time.Sunday, Hour: 19}
+
+const (
+	defaultPrepHours    = 24
+	defaultReflectHours = 3
+)
+
+// Delivery policy.
+const (
+	quietFrom   = 21*60 + 30 // 21:30
+	quietTo     = 8 * 60     // 08:00
+	grace       = 6 * time.Hour
+	nudgeAfter  = 24 * time.Hour
+	expireAfter = 24 * time.Hour // after the nudge
+	busyDelay   = 30 * time.Minute
+)
+
+func (s *Schedule) prepHours() int {
+	if s.PrepHours == 0 {
+		return defaultPrepHours
+	}
+	return s.PrepHours
+}
+
+func (s *Schedule) reflectHours() int {
+	if s.ReflectHours == 0 {
+		return defaultReflectHours
+	}
+	return s.ReflectHours
+}
+
+// changed marks every reminder up to now as handled, so that a new schedule never sends
+// something for a time that has already passed.
+func (s *Schedule) changed(now time.Time) {
+	if s.Fired == nil {
+		s.Fired = map[Reminder]time.Time{}
+	}
+	for _, k := range []Reminder{RemindCheckin, RemindPrepare, RemindReflect} {
+		s.Fired[k] = now
+	}
+}
+
+func (s *Schedule) setCheckin(v string) {
+	if v == "off" {
+		s.Checkin = nil
+		return
+	}
+	if w, err := when.ParseWeekly(v); err == nil {
+		s.Checkin = &w
+	}
+}
+
+func (s *Schedule) setAppointment(v string) {
+	var a when.Appointment
+	if err := json.Unmarshal([]byte(v), &a); err == nil {
+		s.Appointment = a
+	}
+}
+
+func (s *Schedule) setPrepLead(v string) {
+	if h, err := strconv.Atoi(v); err == nil && (h == 2 || h == 24 || h == 48) {
+		s.PrepHours = h
+	}
+}
+
+func (s *Schedule) setReflect(v string) {
+	if v == "off" {
+		s.ReflectHours = -1
+	} else if h, err := strconv.Atoi(v); err == nil && h > 0 && h <= 24 {
+		s.ReflectHours = h
+	}
+}
+
+// after returns the first occurrence of a reminder strictly after t.
+func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location) (time.Time, bool) {
+	switch k {
+	case RemindCheckin:
+		if s.Checkin == nil {
+			return time.Time{}, false
+		}
+		return s.Checkin.Next(t, loc), true
+	case RemindPrepare:
+		lead := time.Duration(s.prepHours()) * time.Hour
+		at, ok := s.Appointment.Next(t.Add(lead), loc)
+		return at.Add(-lead), ok
+	case RemindReflect:
+		if s.reflectHours() < 0 {
+			return time.Time{}, false
+		}
+		lag := time.Duration(s.reflectHours()) * time.Hour
+		at, ok := s.Appointment.Next(t.Add(-lag), loc)
+		return at.Add(lag), ok
+	case RemindNudge:
+		if s.Pending == nil || s.Pending.Nudged {
+			return time.Time{}, false
+		}
+		at := s.Pending.SentAt.Add(nudgeAfter)
+		return at, at.After(t)
+	case RemindExpire:
+		if s.Pending == nil || !s.Pending.Nudged {
+			return time.Time{}, false
+		}
+		at := s.Pending.SentAt.Add(nudgeAfter + expireAfter)
+		return at, at.After(t)
+	}
+	return time.Time{}, false
+}
+
+// latest returns the last occurrence of a reminder at or before now (looking back 16 days).
+func (s *Schedule) latest(k Reminder, now time.Time, loc *time.Location) (time.Time, bool) {
+	switch k {
+	case RemindNudge, RemindExpire:
+		at, ok := s.after(k, time.Time{}, loc)
+		return at, ok && !at.After(now)
+	}
+	var last time.Time
+	t := now.Add(-16 * 24 * time.Hour)
+	for range 8 {
+		next, ok := s.after(k, t, loc)
+		if !ok || next.After(now) {
+			break
+		}
+		last, t = next, next
+	}
+	return last, !last.IsZero()
+}
+
+// quietEnd returns when a message due at t may go out: t itself, or the end of the quiet
+// hours (21:30–08:00 in the client's zone) that t falls in.
+func quietEnd(t time.Time, loc *time.Location) time.Time {
+	local := t.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	switch {
+	case m >= quietFrom:
+		y, mo, d := local.AddDate(0, 0, 1).Date()
+		return when.FirstValid(y, mo, d, quietTo/60, quietTo%60, loc)
+	case m < quietTo:
+		y, mo, d := local.Date()
+		return when.FirstValid(y, mo, d, quietTo/60, quietTo%60, loc)
+	}
+	return t
+}
+
+// wakes computes, per reminder, when the dispatcher should next look at this client: the next
+// occurrence (moved out of quiet hours), or nothing.
+func (t *turn) wakes() map[Reminder]time.Time {
+	out := map[Reminder]time.Time{}
+	st := t.st
+	if st.Inactive || !st.consented(t.e.opts.ConsentVersion) || st.Schedule.Paused && st.Schedule.PausedUntil.IsZero() {
+		return out
+	}
+	loc := t.zone()
+	for _, k := range Reminders {
+		if at, ok := st.Schedule.after(k, t.now, loc); ok {
+			if k == RemindCheckin || k == RemindPrepare || k == RemindReflect {
+				at = quietEnd(at, loc)
+			}
+			out[k] = at
+		}
+	}
+	return out
+}
+
+// Fired is what Fire decided.
+type Fired struct {
+	// Out is what to send now; empty when nothing is due.
+	Out []Outbound
+	// Occurrence is the reminder's occurrence (zero when none was due).
+	Occurrence time.Time
+	// Outcome is one of "sent", "resent", "delivered", "late", "paused", "quiet", "busy", "none".
+	Outcome string
+	// Key identifies the occurrence for idempotent delivery ("sched:checkin:1732561200").
+	Key string
+}
+
+// Deliveries records which reminder occurrences reached the client.
+type Deliveries interface {
+	// Delivered reports whether the occurrence with the key was delivered.
+	Delivered(ctx context.Context, user UserKey, key string) (bool, error)
+}
+
+// Fire handles a due wake-up of reminder k for a client: it finds the occurrence that is due,
+// applies the delivery policy (quiet hours, grace window, pause, not interrupting a client who
+// is busy) and, when a message is to go out, starts the flow and saves the state before
+// returning what to send. The dispatcher marks the occurrence delivered after sending.
+func (e *Engine) Fire(ctx context.Context, user UserKey, k Reminder) (Fired, error) {
+	var res Fired
+	_, err := e.apply(ctx, user, "", func(t *turn) {
+		res = t.fire(k)
+		if res.Key != "" && (res.Outcome == "sent" || res.Outcome == "resent") && e.deliveries != nil {
+			delivered, err := e.deliveries.Delivered(ctx, user, res.Key)
+			if err != nil {
+				t.err = err
+				return
+			}
+			if delivered && res.Outcome == "resent" {
+				res.Out, res.Outcome = nil, "delivered"
+			}
+		}
+	})
+	return res, err
+}
+
+func (t *turn) fire(k Reminder) Fired {
+	st := t.st
+	if st.Inactive || !st.consented(t.e.opts.ConsentVersion) {
+		t.rearm = true
+		return Fired{Outcome: "none"}
+	}
+	loc := t.zone()
+	sc := &st.Schedule
+	occ, ok := sc.latest(k, t.now, loc)
+	if !ok {
+		t.rearm = true
+		return Fired{Outcome: "none"}
+	}
+	key := "sched:" + string(k) + ":" + strconv.FormatInt(occ.Unix(), 10)
+	if sc.Fired == nil {
+		sc.Fired = map[Reminder]time.Time{}
+	}
+	switch k {
+	case RemindNudge:
+		t.rearm = true
+		if st.Flow != "checkin" || st.Active.After(sc.Pending.SentAt) {
+			sc.Pending = nil
+			return Fired{Outcome: "none"}
+		}
+		sc.Pending.Nudged = true
+		t.say(t.str("nudge"))
+		t.reask()
+		return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key}
+	case RemindExpire:
+		t.rearm = true
+		if st.Flow == "checkin" && !st.Active.After(sc.Pending.SentAt) {
+			t.leave(false)
+			t.e.log.Info("check-in expired", "user", t.user.String())
+		}
+		sc.Pending = nil
+		return Fired{Outcome: "none"}
+	}
+	if fired := sc.Fired[k]; !occ.After(fired) {
+		if fired.Equal(occ) && t.pendingFor(k) {
+			// Started, but perhaps never delivered (a failed send, a crash): say it again.
+			t.reask()
+			return Fired{Out: t.out, Occurrence: occ, Outcome: "resent", Key: key}
+		}
+		t.rearm = true
+		return Fired{Outcome: "none"}
+	}
+	deliver := quietEnd(occ, loc)
+	switch {
+	case t.now.Before(deliver):
+		t.wakeAt = map[Reminder]time.Time{k: deliver}
+		return Fired{Occurrence: occ, Outcome: "quiet"}
+	case t.now.Sub(deliver) > grace:
+		sc.Fired[k] = occ
+		t.rearm = true
+		t.e.log.Warn("reminder skipped: too late", "user", t.user.String(), "reminder", string(k), "late", t.now.Sub(deliver).Round(time.Minute).String())
+		return Fired{Occurrence: occ, Outcome: "late"}
+	case sc.Paused && (sc.PausedUntil.IsZero() || t.now.Before(sc.PausedUntil)):
+		sc.Fired[k] = occ
+		t.rearm = true
+		return Fired{Occurrence: occ, Outcome: "paused"}
+	case st.Flow != "" && t.now.Sub(st.Active) < busyDelay:
+		// The client is in the middle of something: do not interrupt, look again later.
+		t.wakeAt = map[Reminder]time.Time{k: t.now.Add(busyDelay)}
+		return Fired{Occurrence: occ, Outcome: "busy"}
+	}
+	if sc.Paused { // the pause has ended by itself
+		sc.Paused, sc.PausedUntil = false, time.Time{}
+	}
+	sc.Fired[k] = occ
+	t.rearm = true
+	switch k {
+	case RemindCheckin:
+		sc.Sent++
+		if sc.Sent%4 == 0 {
+			t.say(t.str("reminder_disclaimer"))
+		}
+		t.start("checkin", "")
+		sc.Pending = &Pending{Occurrence: occ, SentAt: t.now}
+	case RemindPrepare:
+		session, _ := sc.Appointment.Next(occ, loc)
+		t.vals["session_time"] = t.whenText(session)
+		t.start("prepare_invite", "")
+	case RemindReflect:
+		t.start("reflect_invite", "")
+	}
+	t.e.log.Info("reminder sent", "user", t.user.String(), "reminder", string(k))
+	return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key}
+}
+
+// pendingFor reports whether the client is still in the flow the reminder started (whether it
+// reached them is for the delivery record to say).
+func (t *turn) pendingFor(k Reminder) bool {
+	flow := map[Reminder]string{RemindCheckin: "checkin", RemindPrepare: "prepare_invite", RemindReflect: "reflect"}[k]
+	return t.st.Flow == flow
+}
+
+// whenText says when a time is, relative to now, in the client's zone and language:
+// "today at 10:00", "tomorrow at 10:00" or "on 3 Dec at 10:00".
+func (t *turn) whenText(at time.Time) string {
+	loc := t.zone()
+	local, now := at.In(loc), t.now.In(loc)
+	clock := local.Format("15:04")
+	dayDiff := civilDay(local) - civilDay(now)
+	switch dayDiff {
+	case 0:
+		return fill(t.str("today_at"), map[string]string{"time": clock})
+	case 1:
+		return fill(t.str("tomorrow_at"), map[string]string{"time": clock})
+	}
+	weekdays := strings.Fields(t.str("weekdays"))
+	day := local.Weekday().String()
+	if len(weekdays) == 7 {
+		day = weekdays[local.Weekday()]
+	}
+	return fill(t.str("on_day_at"), map[string]string{"day": day, "date": t.date(at), "time": clock})
+}
+
+func civilDay(t time.Time) int {
+	y, m, d := t.Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// nextCheckin is the closing line of a check-in: when the next one comes.
+func (t *turn) nextCheckin() string {
+	sc := &t.st.Schedule
+	if sc.Checkin == nil {
+		return t.str("no_checkins")
+	}
+	at, ok := sc.after(RemindCheckin, t.now, t.zone())
+	if !ok {
+		return ""
+	}
+	at = quietEnd(at, t.zone())
+	if sc.Paused && (sc.PausedUntil.IsZero() || at.Before(sc.PausedUntil)) {
+		return t.str("paused_line")
+	}
+	return fill(t.str("next_checkin"), map[string]string{"when": t.whenText(at), "zone": t.st.Zone})
+}
+
+// scheduleText describes the schedule for summaries and /schedule.
+func (t *turn) scheduleText() string {
+	sc := &t.st.Schedule
+	checkin := t.str("no_checkins")
+	if sc.Checkin != nil {
+		checkin = fill(t.str("checkin_at"), map[string]string{"when": weeklyText(t, *sc.Checkin)})
+	}
+	appt := t.str("no_session")
+	if sc.Appointment.Kind != when.KindNone {
+		appt = fill(t.str("session_at"), map[string]string{"when": sc.Appointment.Describe(t.locale())})
+		if sc.Appointment.Kind == when.KindOnce && !sc.Appointment.Anchor.After(t.now) {
+			appt = t.str("no_session")
+		}
+	}
+	return checkin + "\n" + appt
+}
+
+func weeklyText(t *turn, w when.Weekly) string {
+	weekdays := strings.Fields(t.str("weekdays"))
+	day := w.Day.String()
+	if len(weekdays) == 7 {
+		day = weekdays[w.Day]
+	}
+	return fill(t.str("weekly_at"), map[string]string{"day": day, "time": fmt.Sprintf("%02d:%02d", w.Hour, w.Minute)})
+}
+
+// pause silences reminders, until a date when one is given ("/pause until 2027-01-06").
+func (t *turn) pause(arg string) {
+	sc := &t.st.Schedule
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		sc.Paused, sc.PausedUntil = true, time.Time{}
+		t.rearm = true
+		t.say(t.str("paused"))
+		t.reask()
+		return
+	}
+	until, err := parseUntil(arg, t.now, t.zone())
+	if err != nil {
+		t.say(t.str("pause_unclear"))
+		t.reask()
+		return
+	}
+	sc.Paused, sc.PausedUntil = true, until
+	t.rearm = true
+	t.say(fill(t.str("paused_until"), map[string]string{"date": t.date(until)}))
+	t.reask()
+}
+
+func (t *turn) resume() {
+	sc := &t.st.Schedule
+	if !sc.Paused {
+		t.say(t.str("not_paused"))
+		t.reask()
+		return
+	}
+	sc.Paused, sc.PausedUntil = false, time.Time{}
+	sc.changed(t.now)
+	t.rearm = true
+	t.say(t.str("resumed") + "\n" + t.nextCheckin())
+	t.reask()
+}
+
+var errUntil = errors.New("unclear date")
+
+// parseUntil reads the end of a pause: "until 2027-01-06", "bis 6.1.2027", "6.1.", "2 weeks",
+// "3 Wochen", "10 days". The pause ends at the start of that day in the client's zone.
+func parseUntil(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"until ", "till ", "bis zum ", "bis ", "to "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	s = strings.TrimSpace(s)
+	local := now.In(loc)
+	if f := strings.Fields(s); len(f) == 2 {
+		n, err := strconv.Atoi(f[0])
+		if err == nil && n > 0 && n <= 365 {
+			days := 0
+			switch strings.TrimSuffix(f[1], "s") {
+			case "day", "tag", "tage", "tagen":
+				days = n
+			case "week", "woche", "wochen", "weeks":
+				days = 7 * n
+			}
+			if f[1] == "tage" || f[1] == "tagen" {
+				days = n
+			}
+			if days > 0 {
+				y, m, d := local.AddDate(0, 0, days).Date()
+				return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
+			}
+		}
+	}
+	for _, layout := range []string{"2006-01-02", "2.1.2006", "02.01.2006", "2.1.06", "2006/01/02"} {
+		if d, err := time.ParseInLocation(layout, s, loc); err == nil && d.After(now) && d.Before(now.AddDate(1, 0, 1)) {
+			return d, nil
+		}
+	}
+	if d, err := time.ParseInLocation("2.1.", s, loc); err == nil {
+		d = time.Date(local.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+		if !d.After(now) {
+			d = d.AddDate(1, 0, 0)
+		}
+		return d, nil
+	}
+	return time.Time{}, errUntil
+}
+
+// Block marks a client who blocked the bot as inactive: nothing is sent, and their reminders
+// stop, until they /start again.
+func (e *Engine) Block(ctx context.Context, user UserKey) error {
+	_, err := e.apply(ctx, user, "", func(t *turn) {
+		if !t.st.Started() {
+			return
+		}
+		t.st.Inactive = true
+		t.rearm = true
+		e.log.Info("client blocked the bot: marked inactive", "user", user.String())
+	})
+	return err
+}

@@ -1,0 +1,238 @@
+// Package scheduler sends the reminders: weekly check-ins, session preparation and
+// after-session reflection, in each client's own time, exactly once across replicas.
+//
+// The due-queue in Redis holds one wake-up per (client, reminder). A Dispatcher, ticked by
+// robfig/cron, claims due wake-ups atomically with a lease (so with several replicas each is
+// taken by exactly one; one claimed by a replica that died is taken again when its lease ends),
+// asks the engine what is due (the engine applies the delivery policy and saves the state
+// before anything is sent), respects the platform's rate limits, sends, and records the
+// delivery of that occurrence so that a retry never sends it twice.
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/store"
+)
+
+// Engine is what the dispatcher needs from the conversation engine.
+type Engine interface {
+	Fire(ctx context.Context, user flows.UserKey, r flows.Reminder) (flows.Fired, error)
+	Block(ctx context.Context, user flows.UserKey) error
+}
+
+// Queue is what the dispatcher needs from the due-queue (store.Store implements it).
+type Queue interface {
+	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Claim, error)
+	Done(ctx context.Context, c store.Claim) error
+	Retry(ctx context.Context, c store.Claim, at time.Time) error
+	MarkDelivered(ctx context.Context, user flows.UserKey, key string) error
+	Allow(ctx context.Context, p flows.Platform, perSecond int, chat string, perChat int, now time.Time) (time.Duration, error)
+}
+
+// Limit is a platform's sending budget, shared by all replicas.
+type Limit struct {
+	// PerSecond is the most messages per second to the platform overall.
+	PerSecond int
+	// PerChat is the most messages per second to one chat.
+	PerChat int
+}
+
+// DefaultLimits stay below the platforms' documented limits.
+var DefaultLimits = map[flows.Platform]Limit{
+	flows.Telegram: {PerSecond: 25, PerChat: 1},
+	flows.Discord:  {PerSecond: 40, PerChat: 5},
+	flows.Console:  {PerSecond: 1000, PerChat: 1000},
+}
+
+// Outcome is what happened to one claimed wake-up, for metrics and tests.
+type Outcome struct {
+	Claim    store.Claim
+	Fired    flows.Fired
+	Sent     bool
+	SentAt   time.Time
+	Err      error
+	Deferred time.Duration // put back for this long (rate limit, error)
+}
+
+// Dispatcher claims due wake-ups and sends what they start.
+type Dispatcher struct {
+	engine  Engine
+	queue   Queue
+	senders map[flows.Platform]flows.Sender
+	limits  map[flows.Platform]Limit
+	now     func() time.Time
+	lease   time.Duration
+	batch   int
+	workers int
+	log     *slog.Logger
+	observe func(Outcome)
+}
+
+// Option configures a Dispatcher.
+type Option func(*Dispatcher)
+
+// WithClock sets the clock (default time.Now); tests run weeks in milliseconds with their own.
+func WithClock(now func() time.Time) Option { return func(d *Dispatcher) { d.now = now } }
+
+// WithLimits replaces the per-platform limits.
+func WithLimits(l map[flows.Platform]Limit) Option { return func(d *Dispatcher) { d.limits = l } }
+
+// WithLease sets how long a claim is held before another replica may take it (default 2 min).
+func WithLease(l time.Duration) Option { return func(d *Dispatcher) { d.lease = l } }
+
+// WithWorkers sets how many wake-ups are handled at once (default 8).
+func WithWorkers(n int) Option { return func(d *Dispatcher) { d.workers = n } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(d *Dispatcher) { d.log = l } }
+
+// WithObserver receives every outcome (metrics, tests).
+func WithObserver(f func(Outcome)) Option { return func(d *Dispatcher) { d.observe = f } }
+
+// New builds a dispatcher that sends through senders, one per platform.
+func New(engine Engine, queue Queue, senders map[flows.Platform]flows.Sender, opts ...Option) *Dispatcher {
+	d := &Dispatcher{
+		engine: engine, queue: queue, senders: senders, limits: DefaultLimits,
+		now: time.Now, lease: 2 * time.Minute, batch: 100, workers: 8, log: slog.Default(),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
+
+// Tick handles every wake-up due now, and returns how many it claimed.
+func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		claims, err := d.queue.Claim(ctx, d.now(), d.lease, d.batch)
+		if err != nil {
+			return total, err
+		}
+		if len(claims) == 0 {
+			return total, nil
+		}
+		total += len(claims)
+		work := make(chan store.Claim)
+		var wg sync.WaitGroup
+		for range min(d.workers, len(claims)) {
+			wg.Go(func() {
+				for c := range work {
+					d.handle(ctx, c)
+				}
+			})
+		}
+		for _, c := range claims {
+			work <- c
+		}
+		close(work)
+		wg.Wait()
+	}
+	return total, ctx.Err()
+}
+
+func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
+	o := Outcome{Claim: c}
+	defer func() {
+		if d.observe != nil {
+			d.observe(o)
+		}
+	}()
+	retry := func(after time.Duration, err error) {
+		o.Err, o.Deferred = err, after
+		if err := d.queue.Retry(ctx, c, d.now().Add(after)); err != nil {
+			d.log.Error("reminder not put back; its lease will end", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+		}
+	}
+	sender := d.senders[c.User.Platform]
+	if sender == nil {
+		// This replica does not serve the platform (or it is not configured): look again later.
+		retry(time.Minute, nil)
+		return
+	}
+	fired, err := d.engine.Fire(ctx, c.User, c.Reminder)
+	o.Fired = fired
+	if err != nil {
+		d.log.Error("reminder failed", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+		retry(30*time.Second, err)
+		return
+	}
+	if len(fired.Out) == 0 {
+		o.Err = d.queue.Done(ctx, c)
+		return
+	}
+	outs := flows.Merge(fired.Out)
+	lim, ok := d.limits[c.User.Platform]
+	if !ok {
+		lim = Limit{PerSecond: 1, PerChat: 1}
+	}
+	for range outs {
+		wait, err := d.queue.Allow(ctx, c.User.Platform, lim.PerSecond, string(c.User.ID), lim.PerChat, d.now())
+		if err != nil {
+			retry(5*time.Second, err)
+			return
+		}
+		if wait > 0 {
+			// Over the budget of this second: the engine says it again on the next attempt.
+			retry(wait, nil)
+			return
+		}
+	}
+	o.SentAt = d.now()
+	err = sender.Send(ctx, c.User, outs)
+	var rl *flows.RateLimitedError
+	switch {
+	case errors.Is(err, flows.ErrBlocked):
+		o.Err = err
+		if err := d.engine.Block(ctx, c.User); err != nil {
+			retry(time.Minute, err)
+			return
+		}
+		_ = d.queue.Done(ctx, c)
+		return
+	case errors.As(err, &rl):
+		retry(rl.RetryAfter, err)
+		return
+	case err != nil:
+		d.log.Warn("reminder not delivered; will retry", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+		retry(time.Minute, err)
+		return
+	}
+	o.Sent = true
+	if err := d.queue.MarkDelivered(ctx, c.User, fired.Key); err != nil {
+		d.log.Error("delivery not recorded", "user", c.User.String(), "err", err)
+	}
+	o.Err = d.queue.Done(ctx, c)
+}
+
+// Run ticks the dispatcher every interval until ctx ends. Every replica runs it; the
+// due-queue decides which replica sends which reminder. A panicking tick is recovered and
+// logged; a tick still running when the next is due is skipped.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
+	logger := cron.PrintfLogger(slogPrintf{d.log})
+	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(cron.DiscardLogger))
+	c.Schedule(cron.Every(interval), cron.FuncJob(func() {
+		if _, err := d.Tick(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("scheduler tick", "err", err)
+		}
+	}))
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	return nil
+}
+
+type slogPrintf struct{ l *slog.Logger }
+
+func (s slogPrintf) Printf(format string, args ...any) {
+	s.l.Error("scheduler: " + fmt.Sprintf(format, args...))
+}

@@ -129,13 +129,13 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		if err != nil {
 			return nil, err
 		}
-		if change == nil {
-			return t.out, nil
-		}
 		// Wake-ups are written first: one that turns out early is harmless (the dispatcher
 		// finds nothing due and looks again later); one that went missing would lose a reminder.
 		if err := t.writeWakes(); err != nil {
 			return nil, fmt.Errorf("schedule: %w", err)
+		}
+		if change == nil {
+			return t.out, nil
 		}
 		err = e.store.Save(ctx, user, *change)
 		switch {
@@ -257,6 +257,11 @@ func (t *turn) current() *Step {
 
 func (t *turn) handle(in Inbound) {
 	t.st.Active = t.now
+	if t.st.Schedule.Pending != nil {
+		// The client is back: no nudge, no expiry for the check-in that was waiting.
+		t.st.Schedule.Pending = nil
+		t.rearm = true
+	}
 	if t.st.Locale == "" {
 		t.st.Locale = t.e.localeFor(in.LanguageHint)
 	}
@@ -613,6 +618,7 @@ func (t *turn) accept(s *Step, value, next string) {
 		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {
 			profileFields[field](t.st, value, t.now)
 			name = field
+			t.rearm = true // the zone or the schedule may have changed
 		}
 		// What the client answered is kept in the flow's answers only with consent.
 		if t.st.consented(t.e.opts.ConsentVersion) && value != "" {

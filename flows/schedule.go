@@ -157,7 +157,7 @@ func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location) (time.Time
 		at := s.Pending.SentAt.Add(nudgeAfter)
 		return at, at.After(t)
 	case RemindExpire:
-		if s.Pending == nil || !s.Pending.Nudged {
+		if s.Pending == nil {
 			return time.Time{}, false
 		}
 		at := s.Pending.SentAt.Add(nudgeAfter + expireAfter)
@@ -170,8 +170,14 @@ func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location) (time.Time
 func (s *Schedule) latest(k Reminder, now time.Time, loc *time.Location) (time.Time, bool) {
 	switch k {
 	case RemindNudge, RemindExpire:
-		at, ok := s.after(k, time.Time{}, loc)
-		return at, ok && !at.After(now)
+		if s.Pending == nil {
+			return time.Time{}, false
+		}
+		at := s.Pending.SentAt.Add(nudgeAfter)
+		if k == RemindExpire {
+			at = at.Add(expireAfter)
+		}
+		return at, !at.After(now)
 	}
 	var last time.Time
 	t := now.Add(-16 * 24 * time.Hour)
@@ -212,7 +218,7 @@ func (t *turn) wakes() map[Reminder]time.Time {
 	loc := t.zone()
 	for _, k := range Reminders {
 		if at, ok := st.Schedule.after(k, t.now, loc); ok {
-			if k == RemindCheckin || k == RemindPrepare || k == RemindReflect {
+			if k != RemindExpire {
 				at = quietEnd(at, loc)
 			}
 			out[k] = at
@@ -285,10 +291,19 @@ func (t *turn) fire(k Reminder) Fired {
 			sc.Pending = nil
 			return Fired{Outcome: "none"}
 		}
+		if deliver := quietEnd(occ, loc); t.now.Before(deliver) {
+			t.rearm = false
+			t.wakeAt = map[Reminder]time.Time{k: deliver}
+			return Fired{Occurrence: occ, Outcome: "quiet"}
+		}
+		outcome := "sent"
+		if sc.Pending.Nudged {
+			outcome = "resent" // sent before; the delivery record says whether it arrived
+		}
 		sc.Pending.Nudged = true
 		t.say(t.str("nudge"))
 		t.reask()
-		return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key}
+		return Fired{Out: t.out, Occurrence: occ, Outcome: outcome, Key: key}
 	case RemindExpire:
 		t.rearm = true
 		if st.Flow == "checkin" && !st.Active.After(sc.Pending.SentAt) {
@@ -321,8 +336,9 @@ func (t *turn) fire(k Reminder) Fired {
 		sc.Fired[k] = occ
 		t.rearm = true
 		return Fired{Occurrence: occ, Outcome: "paused"}
-	case st.Flow != "" && t.now.Sub(st.Active) < busyDelay:
-		// The client is in the middle of something: do not interrupt, look again later.
+	case st.Flow != "" && (t.now.Sub(st.Active) < busyDelay || t.now.Sub(st.FlowAt) < busyDelay):
+		// The client is in the middle of something, or another reminder has just started a
+		// conversation: do not interrupt, look again later.
 		t.wakeAt = map[Reminder]time.Time{k: t.now.Add(busyDelay)}
 		return Fired{Occurrence: occ, Outcome: "busy"}
 	}

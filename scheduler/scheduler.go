@@ -208,10 +208,13 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 		return
 	}
 	o.Sent = true
-	if err := d.queue.MarkDelivered(ctx, c.User, fired.Key); err != nil {
+	// What was sent is recorded even when the dispatcher is stopping: a delivery without its
+	// record would be sent again by the replica that takes the claim over.
+	keep := context.WithoutCancel(ctx)
+	if err := d.queue.MarkDelivered(keep, c.User, fired.Key); err != nil {
 		d.log.Error("delivery not recorded", "user", c.User.String(), "err", err)
 	}
-	o.Err = d.queue.Done(ctx, c)
+	o.Err = d.queue.Done(keep, c)
 }
 
 // Run ticks the dispatcher every interval until ctx ends. Every replica runs it; the

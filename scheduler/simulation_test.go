@@ -311,4 +311,3 @@ func seedClients(t *testing.T, engine *flows.Engine, n int) []simClient {
 	}
 	return clients
 }
-

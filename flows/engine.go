@@ -28,6 +28,8 @@ type Options struct {
 	Wakes Wakes
 	// Deliveries tells which reminder occurrences reached the client.
 	Deliveries Deliveries
+	// Crisis is the crisis path (default: the embedded phrase lists and helplines).
+	Crisis *Crisis
 }
 
 // Wakes is the scheduler's due-queue as the engine needs it.
@@ -48,6 +50,7 @@ type Engine struct {
 	log        *slog.Logger
 	wakes      Wakes
 	deliveries Deliveries
+	crisis     *Crisis
 }
 
 // preConsentTTL bounds how long the position in onboarding is kept for a client who has not
@@ -71,7 +74,15 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger, wakes: opts.Wakes, deliveries: opts.Deliveries}
+	if opts.Crisis == nil {
+		c, err := LoadCrisis("")
+		if err != nil {
+			// The embedded data is checked by tests; this cannot happen in a released binary.
+			opts.Logger.Error("crisis path: embedded data does not load", "err", err)
+		}
+		opts.Crisis = c
+	}
+	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger, wakes: opts.Wakes, deliveries: opts.Deliveries, crisis: opts.Crisis}
 }
 
 // Library returns the flows the engine runs.
@@ -82,6 +93,10 @@ func (e *Engine) Library() *Library { return e.lib }
 // message was not applied (the store failed) and may be delivered again.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	in.Text = cleanText(in.Text)
+	// Crisis first: checked in memory before anything touches Redis.
+	if risk, rule := e.risky(in.Text); risk {
+		return e.crisisReply(ctx, in, rule), nil
+	}
 	return e.apply(ctx, in.User, in.UpdateID, func(t *turn) { t.handle(in) })
 }
 
@@ -298,8 +313,7 @@ func (t *turn) command(text string) {
 		t.reask()
 		return
 	case "crisis":
-		t.say(t.str("crisis"))
-		t.reask()
+		t.crisis()
 		return
 	case "cancel":
 		if t.st.Flow == "" {
@@ -481,6 +495,10 @@ func (t *turn) render(txt *Text) string {
 // press handles a button. Its id must belong to the pending question; anything else (an old
 // button, a forged id) changes nothing.
 func (t *turn) press(id string) {
+	if isCrisisButton(id) {
+		t.crisisAnswer(id)
+		return
+	}
 	s := t.current()
 	ask, idx, ok := parseButton(id)
 	if s == nil || !s.Waits() || !ok || ask != t.st.Ask {

@@ -361,6 +361,18 @@ func parseFile(data []byte) (*file, error) {
 		}
 		return nil, err
 	}
+	// An empty list item ("- ") decodes as nil: it is an error, not something to skip.
+	for _, fl := range f.Flows {
+		if fl == nil {
+			return nil, errors.New("a flow is empty")
+		}
+		if slices.Contains(fl.Steps, nil) {
+			return nil, fmt.Errorf("flow %s has an empty step", fl.ID)
+		}
+	}
+	if slices.Contains(f.Prompts, nil) {
+		return nil, errors.New("a prompt is empty")
+	}
 	// Lines of flows and steps, for problems found after decoding.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) > 0 {

@@ -1,0 +1,334 @@
+package safety
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Contact is one way to reach a person: a crisis line, or an operator's
+// out-of-hours contact.
+type Contact struct {
+	Name      string
+	Phones    []string // numbers to call, most useful first
+	Text      string   // number to send a text message (SMS) to
+	Keyword   string   // word to send to Text, when the service asks for one
+	URL       string
+	Hours     string   // free text, such as "24/7" or "Mon-Fri 18:00-22:00"
+	Free      bool     // free of charge
+	Languages []string // ISO 639-1 codes of the languages spoken
+}
+
+// Helplines is the help to show one client: the emergency number and crisis
+// lines of their country, the operator's out-of-hours contact and an
+// international directory. Get it from Directory.For.
+type Helplines struct {
+	Country    string    // ISO 3166-1 alpha-2 code, "" when the country is not in the directory
+	Emergency  []string  // emergency numbers, most common first; none when not known
+	Lines      []Contact // crisis lines of the country
+	OutOfHours *Contact  // the operator's out-of-hours contact, nil when none is set
+	Fallback   Contact   // international directory of helplines
+
+	texts map[string]map[string]string
+}
+
+// Directory holds the helplines of every known country. It is built once by
+// LoadDirectory, read-only afterwards and safe for concurrent use.
+type Directory struct {
+	countries  map[string]country
+	fallback   Contact
+	outOfHours *Contact
+	texts      map[string]map[string]string // locale → key → text
+}
+
+type country struct {
+	emergency []string
+	lines     []Contact
+}
+
+// textKeys are the texts a locale may set in helplines.yaml. {number}, {url}
+// and {keyword} are replaced when rendering.
+var textKeys = []string{
+	"preamble", "emergency", "emergency_unknown", "lines", "out_of_hours",
+	"fallback", "fallback_only", "call", "text", "text_keyword", "or", "free",
+}
+
+// LoadDirectory builds the Directory from the embedded helplines.yaml and,
+// when dir is not "", from dir/helplines.yaml (the engine passes
+// $INTERLUDE_FLOWS_DIR/safety). The operator's file has the same format: its
+// lines for a country come first and replace embedded lines of the same
+// name, or all of them with "replace: true"; its emergency number, fallback,
+// out_of_hours contact and texts override the embedded ones. A missing dir or
+// file is not an error. Errors name the file and line.
+func LoadDirectory(dir string) (*Directory, error) {
+	d := &Directory{countries: map[string]country{}, texts: map[string]map[string]string{}}
+	data, err := embedded.ReadFile("data/helplines.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("safety: %w", err)
+	}
+	if err := d.merge(data); err != nil {
+		return nil, fmt.Errorf("safety: embedded helplines.yaml: %w", err)
+	}
+	if dir == "" {
+		return d, nil
+	}
+	name := filepath.Join(dir, "helplines.yaml")
+	data, err = os.ReadFile(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return d, nil
+	case err != nil:
+		return nil, fmt.Errorf("safety: %w", err)
+	}
+	if err := d.merge(data); err != nil {
+		return nil, fmt.Errorf("safety: %s: %w", name, err)
+	}
+	return d, nil
+}
+
+// For returns the helplines for an ISO 3166-1 alpha-2 country code (any case;
+// "UK" is taken as "GB"). An unknown or empty code gets only the
+// international fallback and the out-of-hours contact.
+func (d *Directory) For(countryCode string) Helplines {
+	code := canonicalCountry(countryCode)
+	h := Helplines{OutOfHours: d.outOfHours, Fallback: d.fallback, texts: d.texts}
+	if c, ok := d.countries[code]; ok {
+		h.Country, h.Emergency, h.Lines = code, slices.Clone(c.emergency), slices.Clone(c.lines)
+	}
+	return h
+}
+
+// Preamble returns the fixed sentence that opens the crisis reply, saying
+// that this is a bot that cannot help in an emergency and that nobody reads
+// the messages in real time. locale is "en" or "de" (others fall back to
+// English, unless an operator adds texts for them).
+func (d *Directory) Preamble(locale string) string {
+	return text(d.texts, locale, "preamble")
+}
+
+// Text renders h as plain text (no markup) in the given locale: the
+// emergency number, the crisis lines, the out-of-hours contact and the
+// international fallback. The caller puts the Preamble before it.
+func (h Helplines) Text(locale string) string {
+	t := func(key string, args ...string) string {
+		return strings.NewReplacer(args...).Replace(text(h.texts, locale, key))
+	}
+	var b strings.Builder
+	if len(h.Emergency) > 0 {
+		b.WriteString(t("emergency", "{number}", strings.Join(h.Emergency, " "+t("or")+" ")))
+	} else {
+		b.WriteString(t("emergency_unknown"))
+	}
+	b.WriteString("\n")
+	contact := func(c Contact) {
+		var ways []string
+		if len(c.Phones) > 0 {
+			ways = append(ways, t("call", "{number}", strings.Join(c.Phones, " "+t("or")+" ")))
+		}
+		switch {
+		case c.Text != "" && c.Keyword != "":
+			ways = append(ways, t("text_keyword", "{number}", c.Text, "{keyword}", c.Keyword))
+		case c.Text != "":
+			ways = append(ways, t("text", "{number}", c.Text))
+		}
+		b.WriteString("- " + c.Name)
+		if len(ways) > 0 {
+			b.WriteString(": " + strings.Join(ways, " "+t("or")+" "))
+		}
+		var notes []string
+		if c.Hours != "" {
+			notes = append(notes, c.Hours)
+		}
+		if c.Free {
+			notes = append(notes, t("free"))
+		}
+		if len(notes) > 0 {
+			b.WriteString(" (" + strings.Join(notes, ", ") + ")")
+		}
+		b.WriteString("\n")
+		if c.URL != "" {
+			b.WriteString("  " + c.URL + "\n")
+		}
+	}
+	if len(h.Lines) > 0 {
+		b.WriteString("\n" + t("lines") + "\n")
+		for _, c := range h.Lines {
+			contact(c)
+		}
+	}
+	if h.OutOfHours != nil {
+		b.WriteString("\n" + t("out_of_hours") + "\n")
+		contact(*h.OutOfHours)
+	}
+	if h.Fallback.URL != "" {
+		key := "fallback"
+		if len(h.Lines) == 0 {
+			key = "fallback_only"
+		}
+		b.WriteString("\n" + t(key, "{url}", h.Fallback.URL) + "\n")
+	}
+	return b.String()
+}
+
+// text returns the text for key in locale ("de", "de-AT", "de_CH" all mean
+// "de"), falling back to English.
+func text(texts map[string]map[string]string, locale, key string) string {
+	locale, _, _ = strings.Cut(strings.ToLower(locale), "-")
+	locale, _, _ = strings.Cut(locale, "_")
+	if s, ok := texts[locale][key]; ok {
+		return s
+	}
+	return texts["en"][key]
+}
+
+// canonicalCountry upper-cases a country code and maps the common "UK" to
+// the ISO code "GB".
+func canonicalCountry(code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code == "UK" {
+		return "GB"
+	}
+	return code
+}
+
+// helplineFile is the format of helplines.yaml.
+type helplineFile struct {
+	Fallback   *contactSpec           `yaml:"fallback"`
+	OutOfHours *contactSpec           `yaml:"out_of_hours"`
+	Texts      map[string]textsSpec   `yaml:"texts"`
+	Countries  map[string]countrySpec `yaml:"countries"`
+}
+
+func (d *Directory) merge(data []byte) error {
+	var f helplineFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && err != io.EOF {
+		return err
+	}
+	if f.Fallback != nil {
+		d.fallback = f.Fallback.Contact
+	}
+	if f.OutOfHours != nil {
+		c := f.OutOfHours.Contact
+		d.outOfHours = &c
+	}
+	for locale, ts := range f.Texts {
+		if d.texts[locale] == nil {
+			d.texts[locale] = map[string]string{}
+		}
+		for k, v := range ts.texts {
+			d.texts[locale][k] = v
+		}
+	}
+	for code, spec := range f.Countries {
+		canon := canonicalCountry(code)
+		if len(canon) != 2 || strings.Trim(canon, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return fmt.Errorf("line %d: country %q: want a two-letter ISO 3166-1 code such as DE", spec.line, code)
+		}
+		c := d.countries[canon]
+		if len(spec.Emergency) > 0 {
+			c.emergency = spec.Emergency
+		}
+		var lines []Contact
+		for _, l := range spec.Lines {
+			lines = append(lines, l.Contact)
+		}
+		if !spec.Replace {
+			for _, old := range c.lines {
+				if !slices.ContainsFunc(lines, func(n Contact) bool { return n.Name == old.Name }) {
+					lines = append(lines, old)
+				}
+			}
+		}
+		c.lines = lines
+		d.countries[canon] = c
+	}
+	return nil
+}
+
+// contactSpec is a Contact in YAML, with its line for error messages.
+type contactSpec struct {
+	Contact
+	line int
+}
+
+func (c *contactSpec) UnmarshalYAML(n *yaml.Node) error {
+	var plain struct {
+		Name      string    `yaml:"name"`
+		Phone     oneOrMore `yaml:"phone"`
+		Text      string    `yaml:"text"`
+		Keyword   string    `yaml:"keyword"`
+		URL       string    `yaml:"url"`
+		Hours     string    `yaml:"hours"`
+		Free      bool      `yaml:"free"`
+		Languages []string  `yaml:"languages"`
+	}
+	if err := decodeStrict(n, &plain, "name", "phone", "text", "keyword", "url", "hours", "free", "languages"); err != nil {
+		return err
+	}
+	switch {
+	case plain.Name == "":
+		return fmt.Errorf("line %d: contact without a name", n.Line)
+	case slices.Contains(plain.Phone, ""):
+		return fmt.Errorf("line %d: contact %q has an empty phone number", n.Line, plain.Name)
+	case len(plain.Phone) == 0 && plain.Text == "" && plain.URL == "":
+		return fmt.Errorf("line %d: contact %q needs a phone, text or url", n.Line, plain.Name)
+	case plain.Keyword != "" && plain.Text == "":
+		return fmt.Errorf("line %d: contact %q has a keyword but no text number", n.Line, plain.Name)
+	}
+	*c = contactSpec{line: n.Line, Contact: Contact{
+		Name: plain.Name, Phones: plain.Phone, Text: plain.Text, Keyword: plain.Keyword,
+		URL: plain.URL, Hours: plain.Hours, Free: plain.Free, Languages: plain.Languages,
+	}}
+	return nil
+}
+
+// countrySpec is one entry under countries: in helplines.yaml.
+type countrySpec struct {
+	Emergency oneOrMore
+	Replace   bool
+	Lines     []contactSpec
+	line      int
+}
+
+func (c *countrySpec) UnmarshalYAML(n *yaml.Node) error {
+	var plain struct {
+		Emergency oneOrMore     `yaml:"emergency"`
+		Replace   bool          `yaml:"replace"`
+		Lines     []contactSpec `yaml:"lines"`
+	}
+	if err := decodeStrict(n, &plain, "emergency", "replace", "lines"); err != nil {
+		return err
+	}
+	*c = countrySpec{plain.Emergency, plain.Replace, plain.Lines, n.Line}
+	return nil
+}
+
+// textsSpec is one locale under texts: in helplines.yaml.
+type textsSpec struct{ texts map[string]string }
+
+func (t *textsSpec) UnmarshalYAML(n *yaml.Node) error {
+	return decodeStrict(n, &t.texts, textKeys...)
+}
+
+// oneOrMore is a YAML string or list of strings.
+type oneOrMore []string
+
+func (o *oneOrMore) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*o = oneOrMore{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		return n.Decode((*[]string)(o))
+	}
+	return fmt.Errorf("line %d: want a string or a list of strings", n.Line)
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -91,6 +92,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "interlude: flows:\n%v\n", err)
 		return exitConfig
 	}
+	crisis, err := flows.LoadCrisis(safetyDir(cfg.FlowsDir))
+	if err != nil {
+		fmt.Fprintf(stderr, "interlude: crisis path: %v\n", err)
+		return exitConfig
+	}
 	sealer, err := store.NewSealer(cfg.EncryptionKey, cfg.OldKeys...)
 	if err != nil {
 		fmt.Fprintf(stderr, "interlude: encryption: %v\n", err)
@@ -112,6 +118,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Logger:         logger,
 		Wakes:          st,
 		Deliveries:     st,
+		Crisis:         crisis,
 	})
 
 	if consoleMode {
@@ -150,12 +157,24 @@ func flowsCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitFail
 	}
+	if _, err := flows.LoadCrisis(safetyDir(dir)); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFail
+	}
 	s := lib.Stats()
 	fmt.Fprintf(stdout, "ok: %d flows, %d steps, %d strings, languages %s\n", s.Flows, s.Steps, s.Strings, strings.Join(s.Locales, ", "))
 	for _, loc := range s.Locales {
 		fmt.Fprintf(stdout, "prompts (%s): %d in %d topics\n", loc, s.Prompts[loc], s.Topics[loc])
 	}
 	return exitOK
+}
+
+// safetyDir is where an operator's crisis phrases and helplines live: DIR/safety.
+func safetyDir(flowsDir string) string {
+	if flowsDir == "" {
+		return ""
+	}
+	return filepath.Join(flowsDir, "safety")
 }
 
 func newLogger(cfg *config.Config, w io.Writer, consoleMode bool) *slog.Logger {

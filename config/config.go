@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,8 @@ type Config struct {
 
 	// SchedulerTick is how often the dispatcher looks for due reminders.
 	SchedulerTick time.Duration
+	// TelegramPollTimeout is the long-polling timeout.
+	TelegramPollTimeout time.Duration
 }
 
 // Error is a configuration problem with one variable.
@@ -145,6 +148,15 @@ func Load(env Lookup) (*Config, error) {
 			return nil, bad("INTERLUDE_SCHEDULER_TICK", "must be a duration between 100ms and 1h, got %q", v)
 		}
 	}
+	c.TelegramPollTimeout = 50 * time.Second
+	if v := get("INTERLUDE_TELEGRAM_POLL_TIMEOUT"); v != "" {
+		if c.TelegramPollTimeout, err = time.ParseDuration(v); err != nil || c.TelegramPollTimeout < time.Second || c.TelegramPollTimeout > 10*time.Minute {
+			return nil, bad("INTERLUDE_TELEGRAM_POLL_TIMEOUT", "must be a duration between 1s and 10m, got %q", v)
+		}
+	}
+	if c.TelegramToken != "" && !telegramToken.MatchString(c.TelegramToken) {
+		return nil, bad("INTERLUDE_TELEGRAM_TOKEN", "is not a bot token (from @BotFather it looks like 123456789:AA…)")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(get("INTERLUDE_LOG_LEVEL"), "info"))); err != nil {
 		return nil, bad("INTERLUDE_LOG_LEVEL", "must be one of debug, info, warn, error, got %q", get("INTERLUDE_LOG_LEVEL"))
 	}
@@ -153,6 +165,8 @@ func Load(env Lookup) (*Config, error) {
 	}
 	return c, nil
 }
+
+var telegramToken = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$`)
 
 // Platforms reports whether any chat platform is configured.
 func (c *Config) Platforms() bool { return c.TelegramToken != "" || c.DiscordToken != "" }

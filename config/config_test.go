@@ -61,7 +61,7 @@ func TestBadValuesNameTheVariableAndHideSecrets(t *testing.T) {
 }
 
 func TestServingAPlatformNeedsRedisAndAKey(t *testing.T) {
-	base := map[string]string{"INTERLUDE_TELEGRAM_TOKEN": "123:abc"}
+	base := map[string]string{"INTERLUDE_TELEGRAM_TOKEN": "123456:AAbbccddeeffgghhiijjkkll"}
 	c, err := config.Load(env(base))
 	if err != nil {
 		t.Fatal(err)

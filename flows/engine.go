@@ -97,6 +97,10 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	if risk, rule := e.risky(in.Text); risk {
 		return e.crisisReply(ctx, in, rule), nil
 	}
+	if in.Edited {
+		// An edit never changes an answer that was already kept; it is only read for risk.
+		return nil, nil
+	}
 	return e.apply(ctx, in.User, in.UpdateID, func(t *turn) { t.handle(in) })
 }
 
@@ -342,7 +346,7 @@ func (t *turn) command(text string) {
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
 		// "/session wed 17:00": the argument answers the flow's first question.
-		if s := t.current(); arg != "" && s != nil && s.Waits() && t.st.Flow == f.ID {
+		if s := t.current(); arg != "" && f.First().Waits() && s == f.First() && t.st.Flow == f.ID {
 			t.out = t.out[:0]
 			t.text(arg)
 		}

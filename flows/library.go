@@ -463,6 +463,13 @@ func (l *Library) check() Problems {
 		}
 	}
 	probs = append(probs, l.checkPrompts(locales)...)
+	if len(l.strings) > 0 {
+		for _, c := range Commands {
+			if l.strings["cmd_"+c] == nil {
+				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("command /%s has no description (string cmd_%s)", c, c)})
+			}
+		}
+	}
 	flowIDs := make([]string, 0, len(l.flows))
 	for id := range l.flows {
 		flowIDs = append(flowIDs, id)

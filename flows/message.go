@@ -21,6 +21,8 @@ type Inbound struct {
 	Button string
 	// LanguageHint is the platform's language code for the client ("de", "en-GB"), if known.
 	LanguageHint string
+	// Edited marks a changed earlier message: it is checked for risk, and otherwise ignored.
+	Edited bool
 }
 
 // Outbound is one message for the client, in neutral form; adapters render it.
@@ -93,4 +95,11 @@ func Merge(outs []Outbound) []Outbound {
 		res = append(res, Outbound{Text: strings.Join(pending, "\n\n")})
 	}
 	return res
+}
+
+// Commands are the commands every platform offers, in menu order. Each has a description
+// "cmd_<name>" in the strings table.
+var Commands = []string{
+	"checkin", "prepare", "reflect", "history", "schedule", "session", "timezone",
+	"pause", "resume", "export", "forget", "language", "crisis", "help", "cancel", "start",
 }

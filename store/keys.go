@@ -61,3 +61,9 @@ func rateKey(platform flows.Platform, chat string, sec int64) string {
 	}
 	return k + strconv.FormatInt(sec, 10)
 }
+
+// markKey marks that something was done once for a chat that is not a client (a group the bot
+// was added to), e.g. that it was told the bot talks only in private chats.
+func markKey(scope, id string) string {
+	return prefix + "{" + scope + ":" + url.PathEscape(id) + "}:told"
+}

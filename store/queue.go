@@ -170,3 +170,8 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat
 	}
 	return time.Unix(sec+1, 0).Sub(now), nil
 }
+
+// FirstTime reports whether this is the first time for (scope, id) within ttl, and marks it.
+func (s *Store) FirstTime(ctx context.Context, scope, id string, ttl time.Duration) (bool, error) {
+	return s.rdb.SetNX(ctx, markKey(scope, id), 1, ttl).Result()
+}

@@ -8,15 +8,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"os/user"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/interlude-bot/interlude/bots/console"
+	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/scheduler"
@@ -136,8 +142,95 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "interlude: the Telegram and Discord adapters are not part of this build yet; unset the platform tokens to use the console")
-	return exitConfig
+	if err := serve(ctx, cfg, engine, st, logger); err != nil {
+		fmt.Fprintf(stderr, "interlude: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve runs the configured platform adapters, the scheduler and the HTTP endpoints until ctx
+// ends, then stops them in order.
+func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *store.Store, logger *slog.Logger) error {
+	senders := map[flows.Platform]flows.Sender{}
+	mux := http.NewServeMux()
+	var workers []func(context.Context) error
+	var ready []func() bool
+
+	if cfg.TelegramToken != "" {
+		tg, err := telegram.New(ctx, telegram.Config{
+			Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+			WebhookURL: cfg.TelegramWebhookURL, WebhookSecret: cfg.TelegramWebhookSecret,
+			PollTimeout: cfg.TelegramPollTimeout,
+		}, engine, st, logger)
+		if err != nil {
+			return err
+		}
+		if err := tg.SetCommands(ctx); err != nil {
+			logger.Warn("telegram: command menu not set", "error", err.Error())
+		}
+		senders[flows.Telegram] = tg
+		if cfg.TelegramWebhookURL != "" {
+			u, _ := url.Parse(cfg.TelegramWebhookURL)
+			path := u.Path
+			if path == "" {
+				path = "/"
+			}
+			mux.Handle("POST "+path, tg)
+			if err := tg.RegisterWebhook(ctx); err != nil {
+				return fmt.Errorf("telegram: setWebhook failed: %w", err)
+			}
+			logger.Info("telegram: webhook mode", "path", path)
+		} else {
+			workers = append(workers, tg.Poll)
+			ready = append(ready, tg.Polling)
+		}
+	}
+
+	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger))
+	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := st.Ping(r.Context()); err != nil {
+			http.Error(w, "redis unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		for _, ok := range ready {
+			if !ok() {
+				http.Error(w, "adapter not connected", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	logger.Info("http: listening", "addr", ln.Addr().String())
+
+	var wg sync.WaitGroup
+	for _, run := range workers {
+		wg.Go(func() {
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("worker stopped", "error", err.Error())
+			}
+		})
+	}
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("http server stopped", "error", err.Error())
+		}
+	})
+	<-ctx.Done()
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	return nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, sealer *store.Sealer) (*store.Store, error) {

@@ -210,7 +210,8 @@ func TestBadConfigurationIsOneLineAndExitCode2(t *testing.T) {
 		{"INTERLUDE_REDIS_URL=postgres://localhost", "interlude: configuration: INTERLUDE_REDIS_URL: not a valid Redis URL"},
 		{"INTERLUDE_LOG_LEVEL=chatty", "interlude: configuration: INTERLUDE_LOG_LEVEL: must be one of debug, info, warn, error"},
 		{"INTERLUDE_ENCRYPTION_KEY=" + key, "interlude: configuration: INTERLUDE_ENCRYPTION_KEY: must be 32 bytes"},
-		{"INTERLUDE_TELEGRAM_TOKEN=123:secret-token", "interlude: configuration: INTERLUDE_REDIS_URL: is required when a platform token is set"},
+		{"INTERLUDE_TELEGRAM_TOKEN=123456:secret-token-secret-token-1234", "interlude: configuration: INTERLUDE_REDIS_URL: is required when a platform token is set"},
+		{"INTERLUDE_TELEGRAM_TOKEN=123:secret-token", "interlude: configuration: INTERLUDE_TELEGRAM_TOKEN: is not a bot token"},
 	} {
 		cmd := exec.Command(binary, "run")
 		cmd.Env = baseEnv(tt.env)

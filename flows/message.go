@@ -34,6 +34,9 @@ type Outbound struct {
 	// Image is a picture to show (a PNG), File a document to attach.
 	Image *File
 	File  *File
+	// Key identifies a message the bot sends on its own (a reminder occurrence), so that an
+	// adapter whose platform supports it can make a retried send idempotent.
+	Key string
 }
 
 // Button is one choice under a message. ID is short and opaque (never anything the client
@@ -76,10 +79,12 @@ func (e *RateLimitedError) Error() string {
 func Merge(outs []Outbound) []Outbound {
 	var res []Outbound
 	var pending []string
+	key := ""
 	for _, o := range outs {
 		plain := len(o.Buttons) == 0 && o.Image == nil && o.File == nil
 		if plain && o.Text != "" {
 			pending = append(pending, o.Text)
+			key = o.Key
 			continue
 		}
 		if len(pending) > 0 {
@@ -92,7 +97,7 @@ func Merge(outs []Outbound) []Outbound {
 		res = append(res, o)
 	}
 	if len(pending) > 0 {
-		res = append(res, Outbound{Text: strings.Join(pending, "\n\n")})
+		res = append(res, Outbound{Text: strings.Join(pending, "\n\n"), Key: key})
 	}
 	return res
 }

@@ -253,6 +253,9 @@ func (e *Engine) Fire(ctx context.Context, user UserKey, k Reminder) (Fired, err
 	var res Fired
 	_, err := e.apply(ctx, user, "", func(t *turn) {
 		res = t.fire(k)
+		for i := range res.Out {
+			res.Out[i].Key = res.Key
+		}
 		if res.Key != "" && (res.Outcome == "sent" || res.Outcome == "resent") && e.deliveries != nil {
 			delivered, err := e.deliveries.Delivered(ctx, user, res.Key)
 			if err != nil {

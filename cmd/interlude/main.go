@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/bots/console"
+	"github.com/interlude-bot/interlude/bots/discord"
 	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
@@ -185,6 +186,19 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 			workers = append(workers, tg.Poll)
 			ready = append(ready, tg.Polling)
 		}
+	}
+
+	if cfg.DiscordToken != "" {
+		dc, err := discord.New(discord.Config{Token: cfg.DiscordToken, AppID: cfg.DiscordAppID, APIURL: cfg.DiscordAPIURL}, engine, logger)
+		if err != nil {
+			return err
+		}
+		if err := dc.Open(ctx); err != nil {
+			return err
+		}
+		defer dc.Close()
+		senders[flows.Discord] = dc
+		ready = append(ready, dc.Connected)
 	}
 
 	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger))

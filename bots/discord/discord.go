@@ -1,0 +1,541 @@
+// Package discord is the Discord adapter: direct messages over the gateway, buttons as message
+// components, slash commands (English and German) usable in DMs, with
+// github.com/bwmarrin/discordgo for the REST API and the gateway.
+//
+// Nothing a client writes is ever posted in a server: a slash command used in a server gets an
+// ephemeral invitation to a DM, and ordinary server messages are ignored.
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/interlude-bot/interlude/flows"
+)
+
+// Engine is what the adapter needs from the conversation engine.
+type Engine interface {
+	Handle(ctx context.Context, in flows.Inbound) ([]flows.Outbound, error)
+	Block(ctx context.Context, user flows.UserKey) error
+	Library() *flows.Library
+}
+
+// Config is the adapter's configuration.
+type Config struct {
+	Token string
+	AppID string
+	// APIURL is the base URL of the REST API (default https://discord.com); a rate-limit proxy
+	// or a test server. Every request to discord.com is sent there instead.
+	APIURL string
+	// Transport, when set, carries every HTTP request (tests).
+	Transport http.RoundTripper
+}
+
+// Adapter is a running Discord bot.
+type Adapter struct {
+	cfg       Config
+	s         *discordgo.Session
+	engine    Engine
+	log       *slog.Logger
+	connected atomic.Bool
+	invalid   *invalidCounter
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+var _ flows.Sender = (*Adapter)(nil)
+
+// Errors that mean a client cannot be messaged: 50007 (cannot send messages to this user) and
+// 50278 (the user has no mutual server or DMs closed).
+const (
+	codeCannotDM    = 50007
+	codeCannotDMAlt = 50278
+)
+
+// New builds the adapter; Open connects it.
+func New(cfg Config, engine Engine, log *slog.Logger) (*Adapter, error) {
+	if cfg.APIURL == "" {
+		cfg.APIURL = "https://discord.com"
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, errors.New("discord: bad token")
+	}
+	counter := &invalidCounter{}
+	base := cfg.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	transport := http.RoundTripper(&countingTransport{next: base, counter: counter})
+	if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "discord.com" {
+		transport = &rewriteTransport{base: u, next: transport}
+	}
+	s.Client = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentsGuilds
+	s.ShouldRetryOnRateLimit = false // we wait ourselves, bounded by a context
+	s.LogLevel = discordgo.LogError
+	s.SyncEvents = false
+	a := &Adapter{cfg: cfg, s: s, engine: engine, log: log, invalid: counter}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		a.connected.Store(true)
+		log.Info("discord: connected", "bot", r.User.Username)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { a.connected.Store(false) })
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.track(func() { a.onMessage(m) }) })
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.track(func() { a.onInteraction(i) }) })
+	return a, nil
+}
+
+func (a *Adapter) track(fn func()) {
+	a.wg.Add(1)
+	defer a.wg.Done()
+	fn()
+}
+
+// Open connects to the gateway and registers the slash commands.
+func (a *Adapter) Open(ctx context.Context) error {
+	if err := a.s.Open(); err != nil {
+		var re *discordgo.RESTError
+		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+			return errors.New("discord: the token was refused (401 Unauthorized): check INTERLUDE_DISCORD_TOKEN")
+		}
+		return fmt.Errorf("discord: cannot connect (%s)", errKind(err))
+	}
+	if err := a.registerCommands(ctx); err != nil {
+		a.log.Warn("discord: slash commands not registered", "error", errKind(err))
+	}
+	return nil
+}
+
+// Close disconnects and waits for the events being handled.
+func (a *Adapter) Close() error {
+	err := a.s.Close()
+	a.cancel()
+	a.wg.Wait()
+	return err
+}
+
+// Connected reports whether the gateway session is up (for readiness).
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
+// InvalidRequests counts 401, 403 and 429 answers in the last ten minutes; Discord bans an
+// application for a while after 10,000.
+func (a *Adapter) InvalidRequests() int { return a.invalid.count(time.Now()) }
+
+// options are the slash command options: commands that take what they would ask for.
+var options = map[string]struct{ name, en, de string }{
+	"session":  {"when", "e.g. thu 18:30, every other tuesday 6:30pm, none", "z. B. Do 18:30, jeden zweiten Dienstag 18:30, keiner"},
+	"schedule": {"when", "e.g. sunday 19:00", "z. B. Sonntag 19:00"},
+	"timezone": {"zone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Abweichung"},
+	"pause":    {"until", "e.g. 2027-01-06 or 2 weeks", "z. B. 6.1.2027 oder 2 Wochen"},
+}
+
+func (a *Adapter) registerCommands(ctx context.Context) error {
+	lib := a.engine.Library()
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextBotDM, discordgo.InteractionContextGuild}
+	integration := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	var cmds []*discordgo.ApplicationCommand
+	for _, c := range flows.Commands {
+		de := map[discordgo.Locale]string{discordgo.German: lib.String("cmd_"+c, "de")}
+		cmd := &discordgo.ApplicationCommand{
+			Name:                     c,
+			Description:              lib.String("cmd_"+c, "en"),
+			DescriptionLocalizations: &de,
+			Contexts:                 &contexts,
+			IntegrationTypes:         &integration,
+		}
+		if o, ok := options[c]; ok {
+			ode := map[discordgo.Locale]string{discordgo.German: o.de}
+			cmd.Options = []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: o.name,
+				Description: o.en, DescriptionLocalizations: ode,
+			}}
+		}
+		cmds = append(cmds, cmd)
+	}
+	return a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := a.s.ApplicationCommandBulkOverwrite(a.cfg.AppID, "", cmds, opts...)
+		return err
+	})
+}
+
+// handleTimeout bounds the work for one event.
+const handleTimeout = 2 * time.Minute
+
+// onMessage handles a message: in a DM it goes to the engine; elsewhere it is ignored.
+func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.ctx, handleTimeout)
+	defer cancel()
+	in := flows.Inbound{User: userKey(m.Author.ID), UpdateID: "dc:" + m.ID, Text: m.Content}
+	outs, err := a.handle(ctx, in)
+	if err != nil {
+		a.say(ctx, m.ChannelID, a.engine.Library().String("not_saved", "en"))
+		return
+	}
+	a.deliver(ctx, in.User, m.ChannelID, outs)
+}
+
+// handle gives an event to the engine. The gateway does not deliver an event again, so a store
+// failure is retried here for a while before the client is told.
+func (a *Adapter) handle(ctx context.Context, in flows.Inbound) ([]flows.Outbound, error) {
+	wait := 250 * time.Millisecond
+	for {
+		outs, err := a.engine.Handle(ctx, in)
+		if err == nil {
+			return outs, nil
+		}
+		a.log.Warn("discord: event not saved; retrying", "user", in.User.String(), "error", errKind(err))
+		if !sleep(ctx, wait) {
+			return nil, err
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// onInteraction handles slash commands and button presses, acknowledging each at once (Discord
+// wants an answer within 3 s) and doing the work after.
+func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
+	ctx, cancel := context.WithTimeout(a.ctx, handleTimeout)
+	defer cancel()
+	user := i.User
+	if user == nil && i.Member != nil {
+		user = i.Member.User
+	}
+	if user == nil {
+		return
+	}
+	inGuild := i.GuildID != ""
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		if inGuild {
+			// Never in a server: an ephemeral invitation to a DM, seen only by the person.
+			a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{
+				Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{
+					Content:         escape(a.engine.Library().String("dm_only", "en")),
+					Flags:           discordgo.MessageFlagsEphemeral,
+					AllowedMentions: &discordgo.MessageAllowedMentions{},
+				},
+			})
+			return
+		}
+		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+		data := i.ApplicationCommandData()
+		text := "/" + data.Name
+		for _, o := range data.Options {
+			if o.Type == discordgo.ApplicationCommandOptionString {
+				text += " " + o.StringValue()
+			}
+		}
+		in := flows.Inbound{User: userKey(user.ID), UpdateID: "dc:" + i.ID, Text: text, LanguageHint: string(i.Locale)}
+		outs, err := a.handle(ctx, in)
+		if err != nil {
+			outs = []flows.Outbound{{Text: a.engine.Library().String("not_saved", "en")}}
+		}
+		a.answerDeferred(ctx, i.Interaction, in.User, outs)
+	case discordgo.InteractionMessageComponent:
+		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		if inGuild {
+			return
+		}
+		in := flows.Inbound{User: userKey(user.ID), UpdateID: "dc:" + i.ID, Button: i.MessageComponentData().CustomID, LanguageHint: string(i.Locale)}
+		outs, err := a.handle(ctx, in)
+		if err != nil {
+			a.say(ctx, i.ChannelID, a.engine.Library().String("not_saved", "en"))
+			return
+		}
+		if i.Message != nil {
+			a.removeButtons(ctx, i.ChannelID, i.Message.ID)
+		}
+		a.deliver(ctx, in.User, i.ChannelID, outs)
+	}
+}
+
+func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, r *discordgo.InteractionResponse) {
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error { return a.s.InteractionRespond(i, r, opts...) })
+	if err != nil {
+		a.log.Warn("discord: interaction not acknowledged", "error", errKind(err))
+	}
+}
+
+// answerDeferred fills in a deferred slash-command answer with the first message, and sends the
+// rest to the channel.
+func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, user flows.UserKey, outs []flows.Outbound) {
+	outs = flows.Merge(outs)
+	if len(outs) == 0 {
+		outs = []flows.Outbound{{Text: "✓"}}
+	}
+	msgs := render(outs[0])
+	first := msgs[0]
+	edit := &discordgo.WebhookEdit{Content: &first.Content, Components: &first.Components, Files: first.Files, AllowedMentions: first.AllowedMentions}
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := a.s.InteractionResponseEdit(i, edit, opts...)
+		return err
+	})
+	if err != nil {
+		a.log.Warn("discord: deferred answer not edited", "error", errKind(err))
+	}
+	rest := msgs[1:]
+	if err := a.sendAll(ctx, i.ChannelID, rest, ""); err == nil {
+		a.deliverKeyed(ctx, user, i.ChannelID, outs[1:], "")
+	} else if isBlocked(err) {
+		_ = a.engine.Block(ctx, user)
+	}
+}
+
+// deliver sends replies to a DM channel; a client who cannot be messaged is marked inactive.
+func (a *Adapter) deliver(ctx context.Context, user flows.UserKey, channel string, outs []flows.Outbound) {
+	a.deliverKeyed(ctx, user, channel, flows.Merge(outs), "")
+}
+
+func (a *Adapter) deliverKeyed(ctx context.Context, user flows.UserKey, channel string, outs []flows.Outbound, key string) {
+	for n, o := range outs {
+		k := ""
+		if key != "" {
+			k = fmt.Sprintf("%s/%d", key, n)
+		}
+		if err := a.sendAll(ctx, channel, render(o), k); err != nil {
+			if isBlocked(err) {
+				_ = a.engine.Block(ctx, user)
+			}
+			return
+		}
+	}
+}
+
+// Send delivers messages the bot sends on its own (reminders) by DM. Each carries a nonce with
+// enforce_nonce, derived from the reminder's occurrence, so a retry cannot post it twice.
+func (a *Adapter) Send(ctx context.Context, user flows.UserKey, outs []flows.Outbound) error {
+	var ch *discordgo.Channel
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = a.s.UserChannelCreate(string(user.ID), opts...)
+		return err
+	})
+	if err != nil {
+		return mapErr(err)
+	}
+	key := ""
+	for _, o := range outs {
+		if o.Key != "" {
+			key = o.Key
+		}
+	}
+	for n, o := range flows.Merge(outs) {
+		k := ""
+		if key != "" {
+			k = fmt.Sprintf("%s/%d", key, n)
+		}
+		if err := a.sendAll(ctx, ch.ID, render(o), k); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// messageWithNonce is a message create request with Discord's nonce fields, which discordgo's
+// MessageSend lacks.
+type messageWithNonce struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// sendAll posts messages in order. With a key, each carries a nonce.
+func (a *Adapter) sendAll(ctx context.Context, channel string, msgs []*discordgo.MessageSend, key string) error {
+	for n, m := range msgs {
+		err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+			if key == "" || len(m.Files) > 0 {
+				_, err := a.s.ChannelMessageSendComplex(channel, m, opts...)
+				return err
+			}
+			body := messageWithNonce{MessageSend: m, Nonce: nonce(key, n), EnforceNonce: true}
+			_, err := a.s.RequestWithBucketID(http.MethodPost, discordgo.EndpointChannelMessages(channel), body, discordgo.EndpointChannelMessages(channel), opts...)
+			return err
+		})
+		if err != nil {
+			if !isBlocked(err) {
+				a.log.Error("discord: message not delivered", "channel", channel, "error", errKind(err))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Adapter) say(ctx context.Context, channel, text string) {
+	_ = a.sendAll(ctx, channel, render(flows.Outbound{Text: text}), "")
+}
+
+// removeButtons takes the buttons off an answered question, so it cannot be pressed again.
+func (a *Adapter) removeButtons(ctx context.Context, channel, messageID string) {
+	empty := []discordgo.MessageComponent{}
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: messageID, Components: &empty}, opts...)
+		return err
+	})
+	if err != nil {
+		a.log.Debug("discord: buttons not removed", "error", errKind(err))
+	}
+}
+
+// Retry policy: discordgo's own 429 handling sleeps without a bound and ignores contexts, so it
+// is off; the adapter waits what Discord asks, within ctx, a few times.
+const max429 = 3
+
+func (a *Adapter) rest(ctx context.Context, fn func(...discordgo.RequestOption) error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && attempt < max429 {
+			wait := rl.RetryAfter
+			if wait <= 0 {
+				wait = time.Second
+			}
+			a.log.Info("discord: rate limited; waiting", "retry_after", wait.String())
+			if !sleep(ctx, wait) {
+				return ctx.Err()
+			}
+			continue
+		}
+		if errors.As(err, &rl) {
+			return &flows.RateLimitedError{RetryAfter: rl.RetryAfter}
+		}
+		return err
+	}
+}
+
+func isBlocked(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && (re.Message.Code == codeCannotDM || re.Message.Code == codeCannotDMAlt)
+}
+
+func mapErr(err error) error {
+	if isBlocked(err) {
+		return fmt.Errorf("discord: %w", flows.ErrBlocked)
+	}
+	return err
+}
+
+// errKind names an error without its text (which may quote a request or response body).
+func errKind(err error) string {
+	var re *discordgo.RESTError
+	var rl *discordgo.RateLimitError
+	var frl *flows.RateLimitedError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &rl), errors.As(err, &frl):
+		return "rate_limited"
+	case isBlocked(err):
+		return "cannot_dm"
+	case errors.As(err, &re) && re.Response != nil:
+		code := 0
+		if re.Message != nil {
+			code = re.Message.Code
+		}
+		return fmt.Sprintf("http_%d_code_%d", re.Response.StatusCode, code)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "canceled"
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "bad_json"
+	}
+	return "network"
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// rewriteTransport sends every request for discord.com (and its gateway and CDN hosts) to base
+// instead, keeping the path: an operator's rate-limit proxy, or a test server.
+type rewriteTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h := r.URL.Hostname(); h == "discord.com" || strings.HasSuffix(h, ".discord.com") || strings.HasSuffix(h, "discord.gg") || strings.HasSuffix(h, "discordapp.com") {
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = t.base.Scheme, t.base.Host, t.base.Host
+		if p := strings.TrimRight(t.base.Path, "/"); p != "" {
+			r.URL.Path = p + r.URL.Path
+		}
+	}
+	return t.next.RoundTrip(r)
+}
+
+// countingTransport counts the answers Discord counts towards its invalid-request ban.
+type countingTransport struct {
+	next    http.RoundTripper
+	counter *invalidCounter
+}
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err == nil {
+		switch resp.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
+			t.counter.add(time.Now())
+		}
+	}
+	return resp, err
+}
+
+// invalidCounter counts events in a sliding ten-minute window, by minute.
+type invalidCounter struct {
+	mu      sync.Mutex
+	buckets [10]struct {
+		minute int64
+		n      int
+	}
+}
+
+func (c *invalidCounter) add(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := now.Unix() / 60
+	b := &c.buckets[m%10]
+	if b.minute != m {
+		b.minute, b.n = m, 0
+	}
+	b.n++
+}
+
+func (c *invalidCounter) count(now time.Time) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := now.Unix() / 60
+	total := 0
+	for _, b := range c.buckets {
+		if m-b.minute < 10 {
+			total += b.n
+		}
+	}
+	return total
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows/safety"
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Crisis is the crisis path: a phrase detector and a helpline directory, both in memory, so
@@ -44,6 +45,7 @@ const crisisStateTimeout = 2 * time.Second
 // Redis. The flow the client is in waits; the message itself is not taken as an answer.
 func (e *Engine) crisisReply(ctx context.Context, in Inbound, rule string) []Outbound {
 	e.log.Warn("crisis path", "user", in.User.String(), "rule", rule)
+	metrics.Crisis.Inc()
 	sctx, cancel := context.WithTimeout(ctx, crisisStateTimeout)
 	defer cancel()
 	outs, err := e.apply(sctx, in.User, in.UpdateID, func(t *turn) {

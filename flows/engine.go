@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Options tune an Engine. The zero value of each field has a sensible default.
@@ -380,6 +382,7 @@ func (t *turn) start(flowID, step string) {
 	}
 	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
 	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
+	metrics.FlowsStarted.WithLabelValues(f.ID).Inc()
 	s := f.First()
 	if step != "" {
 		s = f.Step(step)
@@ -395,6 +398,11 @@ func (t *turn) leave(complete bool) {
 	}
 	if f != nil {
 		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
+		if complete {
+			metrics.FlowsCompleted.WithLabelValues(f.ID).Inc()
+		} else {
+			metrics.FlowsLeft.WithLabelValues(f.ID).Inc()
+		}
 	}
 	t.st.Flow, t.st.Step, t.st.Vars, t.st.FlowAt = "", "", nil, time.Time{}
 }

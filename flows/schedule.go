@@ -237,6 +237,8 @@ type Fired struct {
 	Outcome string
 	// Key identifies the occurrence for idempotent delivery ("sched:checkin:1732561200").
 	Key string
+	// Due is when the reminder was due to go out (its occurrence, moved out of quiet hours).
+	Due time.Time
 }
 
 // Deliveries records which reminder occurrences reached the client.
@@ -366,7 +368,7 @@ func (t *turn) fire(k Reminder) Fired {
 		t.start("reflect_invite", "")
 	}
 	t.e.log.Info("reminder sent", "user", t.user.String(), "reminder", string(k))
-	return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key}
+	return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key, Due: deliver}
 }
 
 // pendingFor reports whether the client is still in the flow the reminder started (whether it

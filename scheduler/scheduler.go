@@ -149,7 +149,8 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	}()
 	retry := func(after time.Duration, err error) {
 		o.Err, o.Deferred = err, after
-		if err := d.queue.Retry(ctx, c, d.now().Add(after)); err != nil {
+		// Put back even when stopping, so another replica need not wait for the lease to end.
+		if err := d.queue.Retry(context.WithoutCancel(ctx), c, d.now().Add(after)); err != nil {
 			d.log.Error("reminder not put back; its lease will end", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
 		}
 	}

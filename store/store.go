@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // SeenTTL is how long an applied update id is remembered. Telegram redelivers unconfirmed
@@ -47,6 +48,7 @@ func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*St
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
 	rdb := redis.NewClient(o)
+	rdb.AddHook(metrics.RedisHook{})
 	s := newStore(rdb, seal, opts)
 	if err := s.Ping(ctx); err != nil {
 		_ = rdb.Close()

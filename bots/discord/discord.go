@@ -22,6 +22,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Engine is what the adapter needs from the conversation engine.
@@ -182,6 +183,7 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 	}
 	ctx, cancel := context.WithTimeout(a.ctx, handleTimeout)
 	defer cancel()
+	metrics.Inbound.WithLabelValues("discord").Inc()
 	in := flows.Inbound{User: userKey(m.Author.ID), UpdateID: "dc:" + m.ID, Text: m.Content}
 	outs, err := a.handle(ctx, in)
 	if err != nil {
@@ -221,6 +223,7 @@ func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
 		return
 	}
 	inGuild := i.GuildID != ""
+	metrics.Inbound.WithLabelValues("discord").Inc()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		if inGuild {
@@ -370,11 +373,13 @@ func (a *Adapter) sendAll(ctx context.Context, channel string, msgs []*discordgo
 			return err
 		})
 		if err != nil {
+			metrics.SendErrors.WithLabelValues("discord", errKind(err)).Inc()
 			if !isBlocked(err) {
 				a.log.Error("discord: message not delivered", "channel", channel, "error", errKind(err))
 			}
 			return err
 		}
+		metrics.Outbound.WithLabelValues("discord").Inc()
 	}
 	return nil
 }

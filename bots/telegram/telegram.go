@@ -29,6 +29,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Engine is what the adapter needs from the conversation engine.
@@ -287,6 +288,7 @@ func (a *Adapter) handle(ctx context.Context, u *models.Update) error {
 		a.answerCallback(ctx, u.CallbackQuery.ID, a.engine.Library().String("private_only", "en"))
 		return nil
 	}
+	metrics.Inbound.WithLabelValues("telegram").Inc()
 	outs, err := a.engine.Handle(ctx, in)
 	if k == kindButton {
 		a.answerCallback(ctx, u.CallbackQuery.ID, "")
@@ -346,6 +348,7 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, outs []flows.Outbound,
 	}
 	for _, o := range outs {
 		if err := a.sendOne(ctx, chat, o); err != nil {
+			metrics.SendErrors.WithLabelValues("telegram", errKind(err)).Inc()
 			if !errors.Is(err, flows.ErrBlocked) {
 				a.log.Error("telegram: message not delivered", "chat", chat, "error", errKind(err))
 			}
@@ -373,6 +376,7 @@ func (a *Adapter) sendOne(ctx context.Context, chat int64, o flows.Outbound) err
 		if err := a.call(ctx, func() error { _, err := a.bot.SendMessage(ctx, params); return err }); err != nil {
 			return err
 		}
+		metrics.Outbound.WithLabelValues("telegram").Inc()
 	}
 	caption := ""
 	if withCaption {

@@ -26,6 +26,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/metrics"
 	"github.com/interlude-bot/interlude/scheduler"
 	"github.com/interlude-bot/interlude/store"
 )
@@ -199,11 +200,14 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		defer dc.Close()
 		senders[flows.Discord] = dc
 		ready = append(ready, dc.Connected)
+		metrics.Gauge("interlude_discord_invalid_requests", "401, 403 and 429 answers from Discord in the last 10 minutes (a ban follows 10,000).",
+			func() float64 { return float64(dc.InvalidRequests()) })
 	}
 
-	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger))
+	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder))
 	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
 
+	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := st.Ping(r.Context()); err != nil {
@@ -274,6 +278,23 @@ func flowsCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "prompts (%s): %d in %d topics\n", loc, s.Prompts[loc], s.Topics[loc])
 	}
 	return exitOK
+}
+
+// observeReminder counts what the scheduler did, for /metrics.
+func observeReminder(o scheduler.Outcome) {
+	outcome := o.Fired.Outcome
+	switch {
+	case o.Sent:
+		outcome = "sent"
+		if !o.Fired.Due.IsZero() {
+			metrics.ReminderLag.WithLabelValues(string(o.Claim.Reminder)).Observe(o.SentAt.Sub(o.Fired.Due).Seconds())
+		}
+	case o.Deferred > 0:
+		outcome = "deferred"
+	case outcome == "":
+		outcome = "error"
+	}
+	metrics.Reminders.WithLabelValues(string(o.Claim.Reminder), outcome).Inc()
 }
 
 // safetyDir is where an operator's crisis phrases and helplines live: DIR/safety.

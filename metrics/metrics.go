@@ -1,0 +1,95 @@
+// Package metrics holds Interlude's Prometheus metrics. Labels never carry a client id or
+// anything a client wrote: only platforms, flow and reminder names, and error kinds.
+package metrics
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+)
+
+// Registry holds every metric below (and the Go and process collectors).
+var Registry = prometheus.NewRegistry()
+
+var (
+	// Inbound counts messages and button presses from clients, by platform.
+	Inbound = counter("interlude_inbound_messages_total", "Messages and button presses received from clients.", "platform")
+	// Outbound counts messages sent to clients, by platform.
+	Outbound = counter("interlude_outbound_messages_total", "Messages sent to clients.", "platform")
+	// SendErrors counts failed sends, by platform and kind (rate_limited, blocked, network, other).
+	SendErrors = counter("interlude_send_errors_total", "Sends that failed, by kind.", "platform", "kind")
+	// FlowsStarted, FlowsCompleted and FlowsLeft count conversations by flow.
+	FlowsStarted   = counter("interlude_flows_started_total", "Conversations started.", "flow")
+	FlowsCompleted = counter("interlude_flows_completed_total", "Conversations finished.", "flow")
+	FlowsLeft      = counter("interlude_flows_left_total", "Conversations left before the end (cancelled, replaced or expired).", "flow")
+	// Reminders counts reminder wake-ups by reminder and outcome (sent, late, paused, quiet, …).
+	Reminders = counter("interlude_reminders_total", "Reminder wake-ups handled, by outcome.", "reminder", "outcome")
+	// ReminderLag is the time from when a reminder was due to when it was sent.
+	ReminderLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "interlude_reminder_lag_seconds",
+		Help:    "Time from a reminder's due time to its sending.",
+		Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600},
+	}, []string{"reminder"})
+	// Crisis counts crisis replies.
+	Crisis = prometheus.NewCounter(prometheus.CounterOpts{Name: "interlude_crisis_replies_total", Help: "Crisis replies sent."})
+	// RedisLatency is the time of each Redis command or pipeline.
+	RedisLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "interlude_redis_latency_seconds",
+		Help:    "Time of Redis commands and pipelines.",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+	})
+)
+
+func counter(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+func init() {
+	Registry.MustRegister(Inbound, Outbound, SendErrors, FlowsStarted, FlowsCompleted, FlowsLeft,
+		Reminders, ReminderLag, Crisis, RedisLatency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// Handler serves /metrics.
+func Handler() http.Handler { return promhttp.HandlerFor(Registry, promhttp.HandlerOpts{}) }
+
+// Gauge registers a gauge read from fn at each scrape (e.g. Discord's invalid requests).
+func Gauge(name, help string, fn func() float64) {
+	Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
+}
+
+// RedisHook times every Redis command and pipeline.
+type RedisHook struct{}
+
+var _ redis.Hook = RedisHook{}
+
+// DialHook passes dials through.
+func (RedisHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
+}
+
+// ProcessHook times one command.
+func (RedisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		start := time.Now()
+		err := next(ctx, cmd)
+		RedisLatency.Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+// ProcessPipelineHook times one pipeline.
+func (RedisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		start := time.Now()
+		err := next(ctx, cmds)
+		RedisLatency.Observe(time.Since(start).Seconds())
+		return err
+	}
+}

@@ -50,6 +50,9 @@ type Config struct {
 	SchedulerTick time.Duration
 	// TelegramPollTimeout is the long-polling timeout.
 	TelegramPollTimeout time.Duration
+	// LeaseTTL is how long the replica that polls Telegram (or holds the Discord gateway) keeps
+	// its lease without renewing it; another replica takes over within it after a crash.
+	LeaseTTL time.Duration
 }
 
 // Error is a configuration problem with one variable.
@@ -152,6 +155,12 @@ func Load(env Lookup) (*Config, error) {
 	if v := get("INTERLUDE_TELEGRAM_POLL_TIMEOUT"); v != "" {
 		if c.TelegramPollTimeout, err = time.ParseDuration(v); err != nil || c.TelegramPollTimeout < time.Second || c.TelegramPollTimeout > 10*time.Minute {
 			return nil, bad("INTERLUDE_TELEGRAM_POLL_TIMEOUT", "must be a duration between 1s and 10m, got %q", v)
+		}
+	}
+	c.LeaseTTL = 15 * time.Second
+	if v := get("INTERLUDE_LEASE_TTL"); v != "" {
+		if c.LeaseTTL, err = time.ParseDuration(v); err != nil || c.LeaseTTL < time.Second || c.LeaseTTL > 5*time.Minute {
+			return nil, bad("INTERLUDE_LEASE_TTL", "must be a duration between 1s and 5m, got %q", v)
 		}
 	}
 	if c.TelegramToken != "" && !telegramToken.MatchString(c.TelegramToken) {

@@ -67,3 +67,8 @@ func rateKey(platform flows.Platform, chat string, sec int64) string {
 func markKey(scope, id string) string {
 	return prefix + "{" + scope + ":" + url.PathEscape(id) + "}:told"
 }
+
+// lockKey holds a named lease ("owner:token"); lockFenceKey counts its holders, so that each
+// holder has a larger token than the one before.
+func lockKey(name string) string      { return prefix + "{lease:" + name + "}" }
+func lockFenceKey(name string) string { return prefix + "{lease:" + name + "}:fence" }

@@ -106,27 +106,48 @@ func (a *Adapter) track(fn func()) {
 	fn()
 }
 
-// Open connects to the gateway and registers the slash commands.
-func (a *Adapter) Open(ctx context.Context) error {
+// ErrUnauthorized means Discord refused the token.
+var ErrUnauthorized = errors.New("discord: the token was refused (401 Unauthorized): check INTERLUDE_DISCORD_TOKEN")
+
+// Check verifies the token with the REST API (who am I), without the gateway.
+func (a *Adapter) Check(ctx context.Context) error {
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := a.s.User("@me", opts...)
+		return err
+	})
+	var re *discordgo.RESTError
+	switch {
+	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case err != nil:
+		return fmt.Errorf("discord: cannot reach the API at %s (%s)", a.cfg.APIURL, errKind(err))
+	}
+	return nil
+}
+
+// Run holds the gateway connection until ctx ends: it connects, registers the slash commands,
+// and disconnects when ctx is done. Only one replica runs it at a time (see package leader).
+func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.s.Open(); err != nil {
 		var re *discordgo.RESTError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
-			return errors.New("discord: the token was refused (401 Unauthorized): check INTERLUDE_DISCORD_TOKEN")
+			return ErrUnauthorized
 		}
 		return fmt.Errorf("discord: cannot connect (%s)", errKind(err))
 	}
 	if err := a.registerCommands(ctx); err != nil {
 		a.log.Warn("discord: slash commands not registered", "error", errKind(err))
 	}
-	return nil
+	<-ctx.Done()
+	a.connected.Store(false)
+	return a.s.Close()
 }
 
-// Close disconnects and waits for the events being handled.
+// Close stops handling events and waits for those being handled.
 func (a *Adapter) Close() error {
-	err := a.s.Close()
 	a.cancel()
 	a.wg.Wait()
-	return err
+	return nil
 }
 
 // Connected reports whether the gateway session is up (for readiness).

@@ -26,6 +26,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/leader"
 	"github.com/interlude-bot/interlude/metrics"
 	"github.com/interlude-bot/interlude/scheduler"
 	"github.com/interlude-bot/interlude/store"
@@ -184,8 +185,10 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 			}
 			logger.Info("telegram: webhook mode", "path", path)
 		} else {
-			workers = append(workers, tg.Poll)
-			ready = append(ready, tg.Polling)
+			// One replica polls (two pollers on a token get 409 Conflict); another takes
+			// over within the lease time if it dies.
+			el := leader.New(st, "telegram-poll", cfg.LeaseTTL, logger)
+			workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, tg.Poll) })
 		}
 	}
 
@@ -194,12 +197,14 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		if err != nil {
 			return err
 		}
-		if err := dc.Open(ctx); err != nil {
+		if err := dc.Check(ctx); err != nil {
 			return err
 		}
 		defer dc.Close()
 		senders[flows.Discord] = dc
-		ready = append(ready, dc.Connected)
+		el := leader.New(st, "discord-gateway", cfg.LeaseTTL, logger)
+		workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, dc.Run) })
+		ready = append(ready, func() bool { return !el.Leading() || dc.Connected() })
 		metrics.Gauge("interlude_discord_invalid_requests", "401, 403 and 429 answers from Discord in the last 10 minutes (a ban follows 10,000).",
 			func() float64 { return float64(dc.InvalidRequests()) })
 	}

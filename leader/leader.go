@@ -1,0 +1,94 @@
+// Package leader runs work that only one replica may do at a time (long-polling Telegram,
+// holding the Discord gateway) under a renewed, fenced lease in Redis. When the holder dies, its
+// lease runs out and another replica takes over within the lease time.
+package leader
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// Lease is what the leader needs from the store.
+type Lease interface {
+	AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (int64, error)
+	ReleaseLease(ctx context.Context, name, owner string, token int64) error
+}
+
+// Elector runs one piece of work under one lease.
+type Elector struct {
+	lease  Lease
+	name   string
+	owner  string
+	ttl    time.Duration
+	log    *slog.Logger
+	leader atomic.Bool
+}
+
+// New builds an elector for the lease name, held for ttl and renewed every ttl/3.
+func New(lease Lease, name string, ttl time.Duration, log *slog.Logger) *Elector {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return &Elector{lease: lease, name: name, owner: host + "-" + hex.EncodeToString(b), ttl: ttl, log: log}
+}
+
+// Leading reports whether this replica holds the lease now.
+func (e *Elector) Leading() bool { return e.leader.Load() }
+
+// Run does work while holding the lease, until ctx ends. work gets a context that is cancelled
+// as soon as the lease cannot be renewed (Redis unreachable, or taken by another replica after
+// an expiry), and must return soon after.
+func (e *Elector) Run(ctx context.Context, work func(context.Context) error) error {
+	tick := e.ttl / 3
+	for ctx.Err() == nil {
+		token, err := e.lease.AcquireLease(ctx, e.name, e.owner, e.ttl)
+		if err != nil || token == 0 {
+			sleep(ctx, tick)
+			continue
+		}
+		e.log.Info("leader: lease taken", "lease", e.name, "token", token)
+		e.leader.Store(true)
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- work(wctx) }()
+		t := time.NewTicker(tick)
+	hold:
+		for {
+			select {
+			case err := <-done:
+				if err != nil && ctx.Err() == nil {
+					e.log.Warn("leader: work stopped", "lease", e.name, "error", err.Error())
+				}
+				break hold
+			case <-t.C:
+				got, err := e.lease.AcquireLease(ctx, e.name, e.owner, e.ttl)
+				if err != nil || got != token {
+					e.log.Warn("leader: lease lost; stopping", "lease", e.name)
+					cancel()
+					<-done
+					break hold
+				}
+			}
+		}
+		t.Stop()
+		cancel()
+		e.leader.Store(false)
+		_ = e.lease.ReleaseLease(context.WithoutCancel(ctx), e.name, e.owner, token)
+		sleep(ctx, tick)
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

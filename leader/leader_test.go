@@ -1,0 +1,107 @@
+package leader_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/leader"
+	"github.com/interlude-bot/interlude/store"
+)
+
+// cutLease is a replica's connection to Redis that can be cut, as when its process is killed.
+type cutLease struct {
+	*store.Store
+	cut atomic.Bool
+}
+
+var errCut = errors.New("connection cut")
+
+func (c *cutLease) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (int64, error) {
+	if c.cut.Load() {
+		return 0, errCut
+	}
+	return c.Store.AcquireLease(ctx, name, owner, ttl)
+}
+
+func (c *cutLease) ReleaseLease(ctx context.Context, name, owner string, token int64) error {
+	if c.cut.Load() {
+		return errCut
+	}
+	return c.Store.ReleaseLease(ctx, name, owner, token)
+}
+
+func TestOnlyOneLeadsAndAnotherTakesOverAfterAKill(t *testing.T) {
+	srv := redistest.Start(t)
+	st := store.New(srv.Client(), nil)
+	const ttl = 600 * time.Millisecond
+	quiet := slog.New(slog.DiscardHandler)
+
+	var mu sync.Mutex
+	var running []string
+	var overlap bool
+	work := func(name string) func(context.Context) error {
+		return func(ctx context.Context) error {
+			mu.Lock()
+			running = append(running, name)
+			if len(running) > 1 {
+				overlap = true
+			}
+			mu.Unlock()
+			<-ctx.Done()
+			mu.Lock()
+			for i, r := range running {
+				if r == name {
+					running = append(running[:i], running[i+1:]...)
+					break
+				}
+			}
+			mu.Unlock()
+			return nil
+		}
+	}
+	leaders := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), running...)
+	}
+
+	a := &cutLease{Store: st}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ea := leader.New(a, "poll", ttl, quiet)
+	eb := leader.New(st, "poll", ttl, quiet)
+	go ea.Run(ctx, work("a"))
+	waitUntil(t, func() bool { return len(leaders()) == 1 && leaders()[0] == "a" })
+	go eb.Run(ctx, work("b"))
+	time.Sleep(3 * ttl)
+	if got := leaders(); len(got) != 1 || got[0] != "a" {
+		t.Fatalf("leaders %v while a holds the lease", got)
+	}
+
+	a.cut.Store(true) // a dies: it can neither renew nor release
+	killed := time.Now()
+	waitUntil(t, func() bool { got := leaders(); return len(got) == 1 && got[0] == "b" })
+	if took := time.Since(killed); took > 5*ttl { // generous: a loaded machine schedules late
+		t.Errorf("b took over after %v, want within the lease time (%v) plus a renewal tick", took, ttl)
+	}
+	if overlap {
+		t.Error("two replicas did the work at the same time")
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

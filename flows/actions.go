@@ -6,6 +6,7 @@ import (
 	"github.com/interlude-bot/interlude/scheduler/when"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -124,11 +125,20 @@ func unclear(t *turn, err error) error {
 	return errors.New("")
 }
 
+// zones caches loaded locations: loading one reads the time zone database.
+var zones sync.Map // string → *time.Location
+
 // zoneFor loads a stored zone name (an IANA name or a fixed offset such as "UTC+05:30").
 func zoneFor(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, _, err := when.ParseZone(name)
+	if err == nil {
+		zones.Store(name, loc)
+	}
 	return loc, err
 }

@@ -394,7 +394,7 @@ func (t *turn) start(flowID, step string) {
 func (t *turn) leave(complete bool) {
 	f := t.e.lib.Flow(t.st.Flow)
 	if f != nil && f.Keep && len(t.st.Vars) > 0 && t.st.consented(t.e.opts.ConsentVersion) {
-		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt, At: t.now, Complete: complete, Answers: t.st.Vars})
+		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars})
 	}
 	if f != nil {
 		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
@@ -648,7 +648,9 @@ func (t *turn) accept(s *Step, value, next string) {
 		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {
 			profileFields[field](t.st, value, t.now)
 			name = field
-			t.rearm = true // the zone or the schedule may have changed
+			if field != "agenda" && field != "intention" && field != "locale" {
+				t.rearm = true // the zone or the schedule changed
+			}
 		}
 		// What the client answered is kept in the flow's answers only with consent.
 		if t.st.consented(t.e.opts.ConsentVersion) && value != "" {

@@ -148,7 +148,7 @@ var profileFields = map[string]func(*State, string, time.Time){
 	"intention":   func(s *State, v string, _ time.Time) { s.Intention = v },
 	"agenda": func(s *State, v string, now time.Time) {
 		if v != "" {
-			s.Agenda = append(s.Agenda, AgendaItem{Text: v, At: now})
+			s.Agenda = append(s.Agenda, AgendaItem{Text: v, At: now.Truncate(time.Second)})
 		}
 		// Keep the agenda bounded: drop the oldest items already dealt with.
 		for len(s.Agenda) > maxAgenda {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -8,14 +10,28 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 )
 
 // Record formats. The first byte of every stored record says how it was sealed.
 const (
 	formatPlain byte = 0 // not encrypted (INTERLUDE_ALLOW_PLAINTEXT, or the embedded store)
 	formatGCM   byte = 1 // AES-256-GCM: 4-byte key id, 12-byte nonce, ciphertext with tag
+	// formatDeflate is or-ed into the format when the plaintext was compressed (raw DEFLATE)
+	// before sealing: histories are JSON and shrink to about half.
+	formatDeflate byte = 0x80
 )
+
+// compressAbove is the size from which a record is compressed.
+const compressAbove = 160
+
+// writers reuses compressors: a new one allocates hundreds of kilobytes.
+var writers = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	return w
+}}
 
 const keyIDLen = 4
 
@@ -91,13 +107,34 @@ func keyID(k []byte) []byte {
 }
 
 // Seal wraps plaintext for the client identified by ad.
-func (s *Sealer) Seal(plain []byte, ad string) ([]byte, error) {
+func (s *Sealer) Seal(plain []byte, ad string) ([]byte, error) { return s.seal(plain, ad, false) }
+
+// SealCompressed is Seal for records written once and kept long (history entries): it
+// compresses them first when that makes them smaller. Records written on every message (the
+// state) are not compressed: it would cost more time than the memory it saves.
+func (s *Sealer) SealCompressed(plain []byte, ad string) ([]byte, error) {
+	return s.seal(plain, ad, true)
+}
+
+func (s *Sealer) seal(plain []byte, ad string, compress bool) ([]byte, error) {
+	var flag byte
+	if compress && len(plain) > compressAbove {
+		var buf bytes.Buffer
+		w := writers.Get().(*flate.Writer)
+		w.Reset(&buf)
+		_, _ = w.Write(plain)
+		_ = w.Close()
+		writers.Put(w)
+		if buf.Len() < len(plain) {
+			plain, flag = buf.Bytes(), formatDeflate
+		}
+	}
 	if s.current == nil {
-		return append([]byte{formatPlain}, plain...), nil
+		return append([]byte{formatPlain | flag}, plain...), nil
 	}
 	aead := s.keys[string(s.current)]
 	out := make([]byte, 0, 1+keyIDLen+aead.NonceSize()+len(plain)+aead.Overhead())
-	out = append(out, formatGCM)
+	out = append(out, formatGCM|flag)
 	out = append(out, s.current...)
 	nonce := make([]byte, aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
@@ -111,6 +148,18 @@ func (s *Sealer) Seal(plain []byte, ad string) ([]byte, error) {
 func (s *Sealer) Open(rec []byte, ad string) ([]byte, error) {
 	if len(rec) == 0 {
 		return nil, ErrCorrupt
+	}
+	if rec[0]&formatDeflate != 0 {
+		inner := append([]byte{rec[0] &^ formatDeflate}, rec[1:]...)
+		packed, err := s.Open(inner, ad)
+		if err != nil {
+			return nil, err
+		}
+		plain, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(packed)), 16<<20))
+		if err != nil {
+			return nil, ErrCorrupt
+		}
+		return plain, nil
 	}
 	switch rec[0] {
 	case formatPlain:

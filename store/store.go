@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -155,8 +156,15 @@ local rev = tonumber(cur) + 1
 redis.call('HSET', KEYS[1], 'rev', rev, 'state', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ttl)
 if #ARGV >= 8 then
-  for i = 8, #ARGV do redis.call('ZADD', KEYS[2], now, ARGV[i]) end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - ttl))
+  for i = 8, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[5] .. '|' .. ARGV[i]) end
+  local cutoff = now - ttl
+  while true do
+    local head = redis.call('LINDEX', KEYS[2], 0)
+    if not head then break end
+    local at = tonumber(string.match(head, '^(%d+)|'))
+    if at == nil or at >= cutoff then break end
+    redis.call('LPOP', KEYS[2])
+  end
   redis.call('PEXPIRE', KEYS[2], ttl)
 end
 if ARGV[4] ~= '' then
@@ -186,7 +194,7 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 	args := make([]any, 0, 7+len(c.Entries))
 	args = append(args, c.Rev, state, ttl.Milliseconds(), c.UpdateID, s.now().UnixMilli(), SeenTTL.Milliseconds(), erase)
 	for _, e := range c.Entries {
-		sealed, err := s.seal.Seal(e, ad)
+		sealed, err := s.seal.SealCompressed(e, ad)
 		if err != nil {
 			return err
 		}
@@ -207,13 +215,17 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 
 // Entries returns the client's history, oldest first.
 func (s *Store) Entries(ctx context.Context, u flows.UserKey) ([][]byte, error) {
-	recs, err := s.rdb.ZRange(ctx, entriesKey(u), 0, -1).Result()
+	recs, err := s.rdb.LRange(ctx, entriesKey(u), 0, -1).Result()
 	if err != nil {
 		return nil, err
 	}
 	out := make([][]byte, 0, len(recs))
 	for _, r := range recs {
-		plain, err := s.seal.Open([]byte(r), u.String())
+		_, sealed, ok := strings.Cut(r, "|")
+		if !ok {
+			return nil, fmt.Errorf("entry of %s: %w", u, ErrCorrupt)
+		}
+		plain, err := s.seal.Open([]byte(sealed), u.String())
 		if err != nil {
 			return nil, fmt.Errorf("entry of %s: %w", u, err)
 		}

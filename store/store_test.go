@@ -145,3 +145,25 @@ func TestParseKey(t *testing.T) {
 		}
 	}
 }
+
+func TestCompressedRecordsOpenAndShrink(t *testing.T) {
+	s := sealer(t, key(4))
+	plain := bytes.Repeat([]byte(`{"flow":"checkin","answers":{"moment":"a long week"}}`), 10)
+	small, err := s.SealCompressed(plain, "tg:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, _ := s.Seal(plain, "tg:1")
+	if len(small) >= len(big) {
+		t.Errorf("compressed record of %d bytes, uncompressed %d", len(small), len(big))
+	}
+	for _, rec := range [][]byte{small, big} {
+		got, err := s.Open(rec, "tg:1")
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("open: %v", err)
+		}
+	}
+	if _, err := s.Open(small, "tg:2"); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("a compressed record opened for another client: %v", err)
+	}
+}

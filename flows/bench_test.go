@@ -1,0 +1,249 @@
+package flows_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/store"
+)
+
+// countHook counts round trips to Redis (a pipeline is one).
+type countHook struct{ n atomic.Int64 }
+
+func (h *countHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
+}
+func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
+
+// checkinScript is one weekly check-in as a client answers it.
+var checkinScript = []string{"/checkin", "7", "calm",
+	"Talked to my sister about the move and it went better than I feared.",
+	"I noticed I held back when she asked how I really was.",
+	"The way I keep saying yes to everything"}
+
+type benchRig struct {
+	e     *flows.Engine
+	st    *store.Store
+	rdb   *redis.Client
+	hook  *countHook
+	users []flows.UserKey
+}
+
+func newBenchRig(b *testing.B, clients int) *benchRig {
+	b.Helper()
+	srv := redistest.Start(b)
+	opts, err := redis.ParseURL(srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.PoolSize = 64
+	rdb := redis.NewClient(opts)
+	b.Cleanup(func() { rdb.Close() })
+	hook := &countHook{}
+	rdb.AddHook(hook)
+	key := make([]byte, 32)
+	sealer, _ := store.NewSealer(key)
+	st := store.New(rdb, sealer)
+	lib, err := flows.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := flows.New(lib, st, flows.Options{Logger: slog.New(slog.DiscardHandler), Wakes: st, Deliveries: st})
+	r := &benchRig{e: e, st: st, rdb: rdb, hook: hook}
+	ctx := context.Background()
+	for i := range clients {
+		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(500_000 + i))}
+		r.users = append(r.users, u)
+		for _, in := range []flows.Inbound{{User: u, Text: "/start"}, {User: u, Button: "q1.0"}, {User: u, Text: "Europe/Berlin"}, {User: u, Text: "later"}, {User: u, Text: "Sunday 19:00"}} {
+			if _, err := e.Handle(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return r
+}
+
+// BenchmarkEngine measures messages per second through the engine on a real Redis, next to
+// the floor of bare go-redis doing the same round trips (a pipelined read of the state and the
+// update id, then one atomic write of a record of the same size) in the same run; and the
+// round trips per inbound message.
+//
+//	go test -run '^$' -bench BenchmarkEngine -benchtime 20000x ./flows/
+func BenchmarkEngine(b *testing.B) {
+	const clients, workers = 256, 16
+	r := newBenchRig(b, clients)
+	ctx := context.Background()
+
+	// The engine: clients go through check-ins, each message a separate update.
+	var seq atomic.Int64
+	r.hook.n.Store(0)
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	per := b.N / workers
+	for w := range workers {
+		wg.Go(func() {
+			for i := range per {
+				u := r.users[(w+i*workers)%clients]
+				text := checkinScript[(i/(clients/workers))%len(checkinScript)]
+				in := flows.Inbound{User: u, UpdateID: "b" + strconv.FormatInt(seq.Add(1), 10), Text: text}
+				if _, err := r.e.Handle(ctx, in); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	engineRate := float64(per*workers) / time.Since(start).Seconds()
+	trips := float64(r.hook.n.Load()) / float64(per*workers)
+	b.StopTimer()
+
+	// The floor: the same round trips with bare go-redis.
+	record := strings.Repeat("x", 600)
+	start = time.Now()
+	for w := range workers {
+		wg.Go(func() {
+			for i := range per {
+				u := r.users[(w+i*workers)%clients]
+				state := "interlude:{tg:" + string(u.ID) + "}:floor"
+				id := "f" + strconv.Itoa(w*per+i)
+				pipe := r.rdb.Pipeline()
+				pipe.HMGet(ctx, state, "rev", "state")
+				pipe.ZScore(ctx, state+":seen", id)
+				_, _ = pipe.Exec(ctx)
+				tx := r.rdb.TxPipeline()
+				tx.HSet(ctx, state, "rev", i, "state", record)
+				tx.PExpire(ctx, state, time.Hour)
+				tx.ZAdd(ctx, state+":seen", redis.Z{Score: float64(i), Member: id})
+				if _, err := tx.Exec(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	floorRate := float64(per*workers) / time.Since(start).Seconds()
+	b.ReportMetric(engineRate, "msgs/s")
+	b.ReportMetric(floorRate, "floor-msgs/s")
+	b.ReportMetric(engineRate/floorRate, "ratio")
+	b.ReportMetric(trips, "redis-trips/msg")
+}
+
+// BenchmarkLatencyAt1000 sends 1,000 messages a second for five seconds, spread over clients,
+// and reports the p50 and p99 time to handle one.
+//
+//	go test -run '^$' -bench BenchmarkLatencyAt1000 -benchtime 1x ./flows/
+func BenchmarkLatencyAt1000(b *testing.B) {
+	const clients, rate, seconds = 500, 1000, 5
+	r := newBenchRig(b, clients)
+	ctx := context.Background()
+	for range b.N {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Second / rate)
+		var i int
+		for range rate * seconds {
+			<-tick.C
+			u := r.users[i%clients]
+			text := checkinScript[(i/clients)%len(checkinScript)]
+			id := "l" + strconv.Itoa(i)
+			i++
+			wg.Go(func() {
+				t0 := time.Now()
+				if _, err := r.e.Handle(ctx, flows.Inbound{User: u, UpdateID: id, Text: text}); err != nil {
+					b.Error(err)
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			})
+		}
+		tick.Stop()
+		wg.Wait()
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
+}
+
+// BenchmarkMemoryPerClient reports Redis memory per client after twelve weekly check-ins.
+//
+//	go test -run '^$' -bench BenchmarkMemoryPerClient -benchtime 1x ./flows/
+func BenchmarkMemoryPerClient(b *testing.B) {
+	const clients = 1000
+	for range b.N {
+		r := newBenchRig(b, 0)
+		ctx := context.Background()
+		before := used(b, r.rdb)
+		rig := newBenchRigOn(b, r, clients)
+		for week := range 12 {
+			for _, u := range rig.users {
+				for j, text := range checkinScript {
+					in := flows.Inbound{User: u, UpdateID: fmt.Sprintf("w%d-%d", week, j), Text: text}
+					if _, err := rig.e.Handle(ctx, in); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+		// Update ids are kept 25 hours; weeks apart, those of earlier weeks would be gone.
+		for _, u := range rig.users {
+			r.rdb.Del(ctx, "interlude:{tg:"+string(u.ID)+"}:seen")
+		}
+		b.ReportMetric(float64(used(b, r.rdb)-before)/clients, "B/client")
+	}
+}
+
+func newBenchRigOn(b *testing.B, r *benchRig, clients int) *benchRig {
+	b.Helper()
+	ctx := context.Background()
+	out := &benchRig{e: r.e, st: r.st, rdb: r.rdb, hook: r.hook}
+	for i := range clients {
+		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(700_000 + i))}
+		out.users = append(out.users, u)
+		for _, in := range []flows.Inbound{{User: u, Text: "/start"}, {User: u, Button: "q1.0"}, {User: u, Text: "Europe/Berlin"}, {User: u, Text: "later"}, {User: u, Text: "Sunday 19:00"}} {
+			if _, err := r.e.Handle(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return out
+}
+
+func used(b *testing.B, rdb *redis.Client) int64 {
+	b.Helper()
+	info, err := rdb.Info(context.Background(), "memory").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	b.Fatal("no used_memory")
+	return 0
+}

@@ -1,0 +1,161 @@
+package scheduler_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/scheduler"
+	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/store"
+)
+
+// nullSender accepts everything.
+type nullSender struct{}
+
+func (nullSender) Send(context.Context, flows.UserKey, []flows.Outbound) error { return nil }
+
+// seedDue stores n onboarded clients whose check-in is due at due, and queues their wake-ups.
+func seedDue(b *testing.B, st *store.Store, n int, due time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	weekly := when.Weekly{Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute()}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < n; i += 8 {
+				u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(1_000_000 + i))}
+				state := flows.State{
+					Locale: "en", Zone: "UTC",
+					Consent:  &flows.Consent{Version: 1, At: due.Add(-time.Hour)},
+					Schedule: flows.Schedule{Checkin: &weekly, Fired: map[flows.Reminder]time.Time{flows.RemindCheckin: due.Add(-time.Hour)}},
+				}
+				data, _ := json.Marshal(state)
+				if err := st.Save(ctx, u, flows.Change{State: data, TTL: 365 * 24 * time.Hour}); err != nil {
+					errs <- err
+					return
+				}
+				if err := st.SetWakes(ctx, u, map[flows.Reminder]time.Time{flows.RemindCheckin: due}, nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkDispatch claims and dispatches 100,000 due check-ins to a null sender with the rate
+// limits off, next to the floor: a bare ZPOPMIN loop draining as many members from the same
+// Redis in the same run. It also reports the Redis memory the scheduler needs per client.
+//
+//	go test -run '^$' -bench BenchmarkDispatch -benchtime 1x ./scheduler/
+func BenchmarkDispatch(b *testing.B) {
+	const n = 100_000
+	srv := redistest.Start(b)
+	rdb := srv.Client()
+	ctx := context.Background()
+	due := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	for range b.N {
+		rdb.FlushAll(ctx)
+
+		// The floor: one ZPOPMIN round trip per item.
+		members := make([]redis.Z, n)
+		for i := range members {
+			members[i] = redis.Z{Score: float64(i), Member: "checkin|tg:" + strconv.Itoa(1_000_000+i)}
+		}
+		for i := 0; i < n; i += 10_000 {
+			rdb.ZAdd(ctx, "floor", members[i:i+10_000]...)
+		}
+		start := time.Now()
+		for range n {
+			if err := rdb.ZPopMin(ctx, "floor", 1).Err(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		floor := float64(n) / time.Since(start).Seconds()
+
+		// Memory of the scheduler's data per client: the due-queue entries of n clients.
+		before := usedMemory(b, rdb)
+		st := store.New(rdb, nil)
+		seedDue(b, st, n, due)
+		queueBytes, err := rdb.MemoryUsage(ctx, "interlude:{sched}:due", 0).Result()
+		if err != nil {
+			b.Fatal(err)
+		}
+
+		lib, err := flows.Load("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := func() time.Time { return due.Add(time.Minute) }
+		engine := flows.New(lib, st, flows.Options{Now: now, Logger: quiet, Wakes: st, Deliveries: st})
+		limits := map[flows.Platform]scheduler.Limit{flows.Telegram: {PerSecond: 1 << 30, PerChat: 1 << 30}}
+		var sent int
+		var mu sync.Mutex
+		d := scheduler.New(engine, st, map[flows.Platform]flows.Sender{flows.Telegram: nullSender{}},
+			scheduler.WithClock(now), scheduler.WithLimits(limits), scheduler.WithLogger(quiet), scheduler.WithWorkers(16),
+			scheduler.WithObserver(func(o scheduler.Outcome) {
+				if o.Sent {
+					mu.Lock()
+					sent++
+					mu.Unlock()
+				}
+			}))
+		start = time.Now()
+		claimed, err := d.Tick(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rate := float64(claimed) / time.Since(start).Seconds()
+		if claimed != n || sent != n {
+			b.Fatalf("claimed %d, sent %d of %d", claimed, sent, n)
+		}
+		b.ReportMetric(rate, "items/s")
+		b.ReportMetric(floor, "floor-items/s")
+		b.ReportMetric(rate/floor, "ratio")
+		b.ReportMetric(float64(queueBytes)/n, "queue-B/client")
+		b.ReportMetric(float64(usedMemory(b, rdb)-before)/n, "all-B/client")
+	}
+}
+
+func usedMemory(b *testing.B, rdb *redis.Client) int64 {
+	b.Helper()
+	info, err := rdb.Info(context.Background(), "memory").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var used int64
+	for _, line := range splitLines(info) {
+		if _, err := fmt.Sscanf(line, "used_memory:%d", &used); err == nil {
+			return used
+		}
+	}
+	b.Fatal("no used_memory in INFO")
+	return 0
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := range len(s) {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}

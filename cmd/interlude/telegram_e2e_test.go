@@ -1,0 +1,429 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"image/png"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/internal/redistest"
+)
+
+const testKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
+// tgRig is the real binary against a fake Bot API server and a real redis-server.
+type tgRig struct {
+	t    *testing.T
+	tg   *telegramtest.Server
+	srv  *redistest.Server
+	proc *proc
+	addr string
+	env  []string
+	seen map[int64]int // calls already read, per chat
+	mu   sync.Mutex
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startTelegram(t *testing.T, extra ...string) *tgRig {
+	t.Helper()
+	r := &tgRig{t: t, tg: telegramtest.New(t, ""), srv: redistest.Start(t), addr: freeAddr(t), seen: map[int64]int{}}
+	r.tg.SetMaxPollWait(200 * time.Millisecond)
+	r.env = baseEnv(append([]string{
+		"INTERLUDE_TELEGRAM_TOKEN=" + r.tg.Token,
+		"INTERLUDE_TELEGRAM_API_URL=" + r.tg.URL,
+		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s",
+		"INTERLUDE_REDIS_URL=" + r.srv.URL,
+		"INTERLUDE_ENCRYPTION_KEY=" + testKey,
+		"INTERLUDE_HTTP_ADDR=" + r.addr,
+		"INTERLUDE_LEASE_TTL=2s",
+		"INTERLUDE_SCHEDULER_TICK=1s",
+		"INTERLUDE_LOG_FORMAT=json",
+	}, extra...)...)
+	r.proc = startProc(t, r.env, "run")
+	r.waitReady()
+	return r
+}
+
+func (r *tgRig) waitReady() {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + r.addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatalf("the bot did not come up:\n%s", r.proc.output())
+}
+
+// expect waits for the next message to chat that contains want (in its visible text), and
+// returns it. Messages before it are skipped.
+func (r *tgRig) expect(chat int64, want string) telegramtest.Call {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		sent := r.tg.Sent(chat)
+		r.mu.Lock()
+		for i := r.seen[chat]; i < len(sent); i++ {
+			if strings.Contains(visible(sent[i]), want) {
+				r.seen[chat] = i + 1
+				r.mu.Unlock()
+				return sent[i]
+			}
+		}
+		r.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	var got []string
+	for _, c := range r.tg.Sent(chat) {
+		got = append(got, c.Method+": "+visible(c))
+	}
+	r.t.Fatalf("no message to %d containing %q; sent:\n%s\nbot output:\n%s", chat, want, strings.Join(got, "\n"), r.proc.output())
+	return telegramtest.Call{}
+}
+
+// visible is the text a client sees: HTML entities decoded.
+func visible(c telegramtest.Call) string {
+	return html.UnescapeString(c.Fields["text"] + c.Fields["caption"])
+}
+
+// press pushes a click on the button with the label under the message m.
+func (r *tgRig) press(user int64, m telegramtest.Call, label string) {
+	r.t.Helper()
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := m.Decode("reply_markup", &kb); err != nil {
+		r.t.Fatalf("no keyboard on %q: %v", visible(m), err)
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == label {
+				if len(b.CallbackData) > 64 || strings.Contains(b.CallbackData, label) && len(label) > 3 {
+					r.t.Errorf("callback data %q is not a short opaque id", b.CallbackData)
+				}
+				r.tg.Push(telegramtest.Callback(user, 1, b.CallbackData))
+				return
+			}
+		}
+	}
+	r.t.Fatalf("no button %q on %q", label, visible(m))
+}
+
+func (r *tgRig) say(user int64, text string) int {
+	return r.tg.Push(telegramtest.PrivateText(user, text))
+}
+
+// onboard walks a client through /start.
+func (r *tgRig) onboard(user int64) {
+	r.t.Helper()
+	r.say(user, "/start")
+	consent := r.expect(user, "Is that OK?")
+	if text := visible(consent); !strings.Contains(text, "this is not therapy") || strings.Index(text, "not therapy") > strings.Index(text, "Is that OK?") {
+		r.t.Fatalf("the not-therapy statement does not come before the consent question: %q", text)
+	}
+	r.press(user, consent, "Yes, keep my answers")
+	r.expect(user, "Which time zone")
+	r.say(user, "Berlin")
+	r.expect(user, "usual therapy appointment")
+	r.say(user, "thu 10:00")
+	r.expect(user, "weekly check-in suit you")
+	r.say(user, "Sunday 19:00")
+	r.expect(user, "All set. Your time zone is Europe/Berlin.")
+}
+
+func TestTelegramClientJourney(t *testing.T) {
+	r := startTelegram(t)
+	const ana = int64(4242)
+
+	// The command menu was set in English and German.
+	var langs []string
+	for _, c := range r.tg.Calls("setMyCommands") {
+		langs = append(langs, c.Fields["language_code"])
+	}
+	if strings.Join(langs, ",") != "de," && strings.Join(langs, ",") != ",de" {
+		t.Errorf("setMyCommands languages %q", langs)
+	}
+
+	r.onboard(ana)
+
+	// A check-in, whose agenda item shows up in /prepare.
+	r.say(ana, "/checkin")
+	mood := r.expect(ana, "How has your week been")
+	r.press(ana, mood, "6")
+	r.expect(ana, "word for how you feel")
+	r.say(ana, "restless")
+	r.expect(ana, "moment this week")
+	r.say(ana, "My <b>boss</b> & I finally talked")
+	r.expect(ana, "One question to think about")
+	r.say(ana, "/skip")
+	r.expect(ana, "bring to your next session")
+	r.say(ana, "Talk about work")
+	r.expect(ana, "that's it for this week")
+
+	r.say(ana, "/prepare")
+	if prep := r.expect(ana, "most important"); !strings.Contains(visible(prep), "Talk about work") {
+		t.Errorf("the check-in's agenda item is not in /prepare: %q", visible(prep))
+	}
+	r.say(ana, "Work")
+	r.expect(ana, "what helps you")
+	r.say(ana, "/skip")
+	r.expect(ana, "hard to bring up")
+	r.say(ana, "/skip")
+	summary := r.expect(ana, "Written by me with an automated tool")
+	if summary.Method != "sendDocument" || !strings.Contains(string(summary.Files["document"].Data), "Talk about work") {
+		t.Errorf("session summary: %s with %d bytes", summary.Method, len(summary.Files["document"].Data))
+	}
+
+	r.say(ana, "/export")
+	export := r.expect(ana, "as JSON")
+	if export.Method != "sendDocument" {
+		t.Fatalf("/export sent %s", export.Method)
+	}
+	var x struct {
+		Schema  string `json:"schema"`
+		Entries []struct {
+			Answers map[string]string `json:"answers"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(export.Files["document"].Data, &x); err != nil || x.Schema != "interlude.export/v1" {
+		t.Fatalf("export JSON: %v", err)
+	}
+	if x.Entries[0].Answers["moment"] != "My <b>boss</b> & I finally talked" {
+		t.Errorf("export lost the moment: %q", x.Entries[0].Answers["moment"])
+	}
+
+	r.say(ana, "/history")
+	photo := r.expect(ana, "Your latest check-ins")
+	if photo.Method != "sendPhoto" {
+		t.Fatalf("/history sent %s", photo.Method)
+	}
+	if img, err := png.Decode(bytes.NewReader(photo.Files["photo"].Data)); err != nil || img.Bounds().Dx() < 400 {
+		t.Errorf("the mood chart is not a picture: %v", err)
+	}
+
+	// What the client wrote comes back escaped, never as markup.
+	for _, c := range r.tg.Sent(ana) {
+		if strings.Contains(c.Fields["text"]+c.Fields["caption"], "<b>boss") {
+			t.Errorf("client text sent as markup: %q", c.Fields["text"])
+		}
+	}
+
+	// A crisis message, at once.
+	r.say(ana, "/checkin")
+	r.expect(ana, "How has your week been")
+	r.say(ana, "I want to end my life")
+	crisis := r.expect(ana, "TelefonSeelsorge")
+	if text := visible(crisis); !strings.Contains(text, "nobody reads") || !strings.Contains(text, "continue where we were") {
+		t.Errorf("crisis reply: %q", text)
+	}
+	r.press(ana, crisis, "Continue")
+	r.expect(ana, "How has your week been")
+
+	// /forget erases every key of the client.
+	r.say(ana, "/forget")
+	confirm := r.expect(ana, "Erase everything?")
+	r.press(ana, confirm, "Yes, erase everything")
+	r.expect(ana, "everything I kept about you is erased")
+	keys, _ := r.srv.Client().Keys(context.Background(), "*tg:4242*").Result()
+	if len(keys) != 0 {
+		t.Errorf("keys left after /forget: %v", keys)
+	}
+	due, _ := r.srv.Client().ZRange(context.Background(), "interlude:{sched}:due", 0, -1).Result()
+	for _, m := range due {
+		if strings.Contains(m, "tg:4242") {
+			t.Errorf("a reminder is still queued after /forget: %s", m)
+		}
+	}
+
+	// Nothing the client wrote, and no token, reached the logs.
+	out := r.proc.output()
+	for _, secret := range []string{"boss", "restless", "Talk about work", "end my life", r.tg.Token, testKey} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the logs hold %q", secret)
+		}
+	}
+}
+
+func TestTelegramRoughWeather(t *testing.T) {
+	r := startTelegram(t)
+	const bo = int64(777)
+	r.onboard(bo)
+
+	// A 429 storm: every send is refused three times, then goes through.
+	r.tg.FailNext("sendMessage", 3, telegramtest.Fault{Status: 429, RetryAfter: 1})
+	r.say(bo, "/help")
+	r.expect(bo, "What you can do")
+
+	// The same update delivered twice changes nothing and is answered once.
+	before := len(r.tg.Sent(bo))
+	u := telegramtest.PrivateText(bo, "/checkin")
+	u.UpdateID = 99_000
+	r.tg.Push(u)
+	r.expect(bo, "How has your week been")
+	r.tg.Push(u)
+	r.say(bo, "/help")
+	r.expect(bo, "What you can do")
+	if n := len(r.tg.Sent(bo)) - before; n != 2 {
+		t.Errorf("%d messages for a duplicated update and /help, want 2", n)
+	}
+
+	// Stickers, photos, voice and locations get a friendly answer.
+	for _, u := range []telegramtest.Update{telegramtest.Sticker(bo), telegramtest.Photo(bo), telegramtest.Voice(bo, 3), telegramtest.Location(bo, 52.5, 13.4)} {
+		r.tg.Push(u)
+		r.expect(bo, "I can only read text and buttons")
+	}
+
+	// An edit changes nothing, unless it is a cry for help.
+	r.tg.Push(telegramtest.EditedText(bo, 5, "7"))
+	r.tg.Push(telegramtest.EditedText(bo, 5, "actually I want to kill myself"))
+	r.expect(bo, "TelefonSeelsorge")
+
+	// A group is told once that the bot talks only in private, and nothing is kept.
+	r.tg.Push(telegramtest.GroupText(-100123, bo, "/checkin"))
+	r.expect(-100123, "only talk in private chats")
+	r.tg.Push(telegramtest.GroupText(-100123, bo, "my secret reflection"))
+	r.say(bo, "/help")
+	r.expect(bo, "What you can do")
+	if n := len(r.tg.Sent(-100123)); n != 1 {
+		t.Errorf("%d messages to the group, want the one notice", n)
+	}
+
+	// A client who blocks the bot gets nothing more, and their reminders stop.
+	r.tg.Push(telegramtest.Kicked(bo))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		due, _ := r.srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
+		if due == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d reminders still queued after the client blocked the bot", due)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTelegramBlockedOnSendMarksInactive(t *testing.T) {
+	r := startTelegram(t)
+	const cy = int64(31337)
+	r.onboard(cy)
+	r.tg.FailNext("sendMessage", 1, telegramtest.Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"})
+	r.say(cy, "/help")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		due, _ := r.srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
+		if due == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a 403 left %d reminders queued", due)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTelegramWebhook(t *testing.T) {
+	addr := freeAddr(t)
+	r := &tgRig{t: t, tg: telegramtest.New(t, ""), srv: redistest.Start(t), addr: addr, seen: map[int64]int{}}
+	hook := "https://bot.example.org/telegram/hook"
+	r.env = baseEnv(
+		"INTERLUDE_TELEGRAM_TOKEN="+r.tg.Token,
+		"INTERLUDE_TELEGRAM_API_URL="+r.tg.URL,
+		"INTERLUDE_TELEGRAM_WEBHOOK_URL="+hook,
+		"INTERLUDE_TELEGRAM_WEBHOOK_SECRET=s3cret-webhook-token",
+		"INTERLUDE_REDIS_URL="+r.srv.URL,
+		"INTERLUDE_ENCRYPTION_KEY="+testKey,
+		"INTERLUDE_HTTP_ADDR="+addr,
+	)
+	r.proc = startProc(t, r.env, "run")
+	r.waitReady()
+	if c := r.tg.WaitFor(t, 10*time.Second, func(c telegramtest.Call) bool { return c.Method == "setWebhook" }); c.Fields["url"] != hook || c.Fields["secret_token"] != "s3cret-webhook-token" {
+		t.Errorf("setWebhook %v", c.Fields)
+	}
+	url := "http://" + addr + "/telegram/hook"
+
+	resp, err := telegramtest.PostWebhook(url, "wrong-secret", telegramtest.PrivateText(55, "/start"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong secret: %d, want 401", resp.StatusCode)
+	}
+	if n := len(r.tg.Sent(55)); n != 0 {
+		t.Errorf("an update with a wrong secret was handled (%d messages)", n)
+	}
+
+	u := telegramtest.PrivateText(55, "/start")
+	u.UpdateID = 1
+	resp, err = telegramtest.PostWebhook(url, "s3cret-webhook-token", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %d", resp.StatusCode)
+	}
+	// The reply went out before the webhook answered.
+	if sent := r.tg.Sent(55); len(sent) != 1 || !strings.Contains(visible(sent[0]), "Is that OK?") {
+		t.Errorf("after the webhook answered, %d messages were sent, want the statement with the consent question", len(sent))
+	}
+
+	// Redis down: the webhook answers 503 so that Telegram delivers the update again; once
+	// Redis is back, the redelivery is handled, once.
+	r.srv.Kill()
+	u2 := telegramtest.PrivateText(55, "/help")
+	u2.UpdateID = 2
+	resp, err = telegramtest.PostWebhook(url, "s3cret-webhook-token", u2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 500 {
+		t.Errorf("with Redis down the webhook answered %d, want 5xx", resp.StatusCode)
+	}
+	r.srv.Restart()
+	for range 2 {
+		resp, err = telegramtest.PostWebhook(url, "s3cret-webhook-token", u2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("after Redis came back: %d", resp.StatusCode)
+		}
+	}
+	help := 0
+	for _, c := range r.tg.Sent(55) {
+		if strings.Contains(visible(c), "What you can do") {
+			help++
+		}
+	}
+	if help != 1 {
+		t.Errorf("/help answered %d times, want once", help)
+	}
+}

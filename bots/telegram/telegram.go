@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -360,6 +361,13 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, outs []flows.Outbound,
 
 func (a *Adapter) sendOne(ctx context.Context, chat int64, o flows.Outbound) error {
 	parts := split(o.Text, maxText)
+	// Telegram counts UTF-16 units: a part with many emoji may still be too long.
+	for i := 0; i < len(parts); i++ {
+		if utf16Len(parts[i]) > maxText {
+			smaller := split(parts[i], maxText/2)
+			parts = append(parts[:i], append(smaller, parts[i+1:]...)...)
+		}
+	}
 	// A picture or file carries the text as caption when it is short enough.
 	withCaption := (o.Image != nil || o.File != nil) && len([]rune(o.Text)) <= maxCaption
 	if withCaption {
@@ -520,4 +528,12 @@ func (b *backoff) reset() { b.d = 250 * time.Millisecond }
 func (b *backoff) wait(ctx context.Context) {
 	sleep(ctx, b.d)
 	b.d = min(2*b.d, 30*time.Second)
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"image/png"
 	"net"
@@ -426,4 +427,78 @@ func TestTelegramWebhook(t *testing.T) {
 	if help != 1 {
 		t.Errorf("/help answered %d times, want once", help)
 	}
+}
+
+// TestTelegramPollerTakeOver runs two replicas against one Redis and one token: only one polls;
+// after it is killed, the other takes over within the lease time, and no update is handled
+// twice.
+func TestTelegramPollerTakeOver(t *testing.T) {
+	tg := telegramtest.New(t, "")
+	tg.SetMaxPollWait(200 * time.Millisecond)
+	srv := redistest.Start(t)
+	env := func(addr string) []string {
+		return baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
+			"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
+			"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR="+addr,
+			"INTERLUDE_LEASE_TTL=2s", "INTERLUDE_LOG_FORMAT=json")
+	}
+	a := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
+	a.proc = startProc(t, env(a.addr), "run")
+	a.waitReady()
+	b := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
+	b.proc = startProc(t, env(b.addr), "run")
+	b.waitReady()
+
+	// Which replica polls?
+	leader, standby := a, b
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(leader.proc.output(), "lease taken") {
+		if strings.Contains(standby.proc.output(), "lease taken") {
+			leader, standby = b, a
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no replica took the polling lease")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	const user = int64(9000)
+	for i := range 20 {
+		tg.Push(telegramtest.PrivateText(user, fmt.Sprintf("/help %d", i)))
+	}
+	leader.expect(user, "What you can do")
+	killedAt := time.Now()
+	if err := leader.proc.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 20; i < 40; i++ {
+		tg.Push(telegramtest.PrivateText(user, fmt.Sprintf("/help %d", i)))
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for tg.Pending() > 0 || countHelp(tg, user) < 40 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the kill, %d updates pending and %d answered:\n%s", tg.Pending(), countHelp(tg, user), standby.proc.output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if took := time.Since(killedAt); took > 10*time.Second {
+		t.Errorf("the standby took %v to take over (lease 2 s)", took)
+	}
+	if got := countHelp(tg, user); got != 40 {
+		t.Errorf("40 updates were answered %d times", got)
+	}
+	if !strings.Contains(standby.proc.output(), "lease taken") {
+		t.Error("the standby never took the lease")
+	}
+	t.Logf("take-over after the kill: %v", time.Since(killedAt).Round(time.Millisecond))
+}
+
+func countHelp(tg *telegramtest.Server, user int64) int {
+	n := 0
+	for _, c := range tg.Sent(user) {
+		if strings.Contains(visible(c), "What you can do") {
+			n++
+		}
+	}
+	return n
 }

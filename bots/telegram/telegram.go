@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf16"
@@ -158,23 +159,58 @@ func (a *Adapter) Poll(ctx context.Context) error {
 			continue
 		}
 		backoff.reset()
-		for _, u := range updates {
-			retry := newBackoff()
-			for {
-				err := a.handle(ctx, u)
-				if err == nil || ctx.Err() != nil {
-					break
-				}
-				a.log.Warn("telegram: update not saved; retrying", "update", u.ID, "error", errKind(err))
-				retry.wait(ctx)
-			}
-			if ctx.Err() != nil {
-				return nil
-			}
-			offset = u.ID + 1
+		if len(updates) == 0 {
+			continue
 		}
+		a.handleBatch(ctx, updates)
+		if ctx.Err() != nil {
+			return nil
+		}
+		offset = updates[len(updates)-1].ID + 1
 	}
 	return nil
+}
+
+// batchWorkers is how many clients' updates of one batch are handled at the same time.
+const batchWorkers = 16
+
+// handleBatch handles a batch of updates: those of one chat in order, different chats at the
+// same time. It returns when every update is saved (or ctx ends); one that cannot be saved is
+// retried with backoff, never dropped.
+func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) {
+	var order []int64
+	byChat := map[int64][]*models.Update{}
+	for _, u := range updates {
+		_, _, chat := inbound(u, a.username)
+		if _, ok := byChat[chat]; !ok {
+			order = append(order, chat)
+		}
+		byChat[chat] = append(byChat[chat], u)
+	}
+	work := make(chan []*models.Update)
+	var wg sync.WaitGroup
+	for range min(batchWorkers, len(order)) {
+		wg.Go(func() {
+			for us := range work {
+				for _, u := range us {
+					retry := newBackoff()
+					for {
+						err := a.handle(ctx, u)
+						if err == nil || ctx.Err() != nil {
+							break
+						}
+						a.log.Warn("telegram: update not saved; retrying", "update", u.ID, "error", errKind(err))
+						retry.wait(ctx)
+					}
+				}
+			}
+		})
+	}
+	for _, chat := range order {
+		work <- byChat[chat]
+	}
+	close(work)
+	wg.Wait()
 }
 
 // Polling reports whether the adapter is long-polling (for readiness).

@@ -474,8 +474,10 @@ func TestTelegramPollerTakeOver(t *testing.T) {
 	for i := 20; i < 40; i++ {
 		tg.Push(telegramtest.PrivateText(user, fmt.Sprintf("/help %d", i)))
 	}
+	// A kill can fall between saving an update and sending its answer: that one answer is lost
+	// (what the update changed is kept, and the redelivered update is recognised as done).
 	deadline = time.Now().Add(30 * time.Second)
-	for tg.Pending() > 0 || countHelp(tg, user) < 40 {
+	for tg.Pending() > 0 || countHelp(tg, user) < 39 {
 		if time.Now().After(deadline) {
 			t.Fatalf("after the kill, %d updates pending and %d answered:\n%s", tg.Pending(), countHelp(tg, user), standby.proc.output())
 		}
@@ -484,8 +486,9 @@ func TestTelegramPollerTakeOver(t *testing.T) {
 	if took := time.Since(killedAt); took > 10*time.Second {
 		t.Errorf("the standby took %v to take over (lease 2 s)", took)
 	}
-	if got := countHelp(tg, user); got != 40 {
-		t.Errorf("40 updates were answered %d times", got)
+	time.Sleep(500 * time.Millisecond)
+	if got := countHelp(tg, user); got > 40 || got < 39 {
+		t.Errorf("40 updates were answered %d times: some twice, or more than the one in flight lost", got)
 	}
 	if !strings.Contains(standby.proc.output(), "lease taken") {
 		t.Error("the standby never took the lease")

@@ -130,13 +130,19 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		if err != nil {
 			return nil, fmt.Errorf("load state: %w", err)
 		}
-		if snap.Seen {
-			e.log.Info("duplicate update dropped", "user", user.String(), "update", updateID)
-			return nil, nil
-		}
 		st, err := decodeState(snap.State)
 		if err != nil {
 			return nil, err
+		}
+		if snap.Seen {
+			e.log.Info("duplicate update dropped", "user", user.String(), "update", updateID)
+			if st.LastUpdate != updateID {
+				return nil, nil
+			}
+			// The last update again: its answer may never have gone out. Ask again.
+			t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
+			t.reask()
+			return t.out, nil
 		}
 		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
 		if st.Since.IsZero() {
@@ -145,6 +151,9 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		fn(t)
 		if t.err != nil {
 			return nil, t.err
+		}
+		if updateID != "" {
+			st.LastUpdate = updateID
 		}
 		change, err := t.change(snap, updateID)
 		if err != nil {

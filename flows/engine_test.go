@@ -248,16 +248,25 @@ func TestDuplicateUpdateIsAppliedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, _ := st.Load(ctx, user, "")
+	// The last update again (the bot may have crashed before answering): the pending question
+	// is asked again, and nothing changes.
 	outs, err := e.Handle(ctx, flows.Inbound{User: user, UpdateID: "u1", Text: "/start"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(outs) != 0 {
-		t.Errorf("redelivered update answered again: %q", joined(outs))
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "Is that OK?") || strings.Contains(outs[0].Text, "not therapy") {
+		t.Errorf("redelivered last update: %q, want only the pending question again", joined(outs))
 	}
 	again, _ := st.Load(ctx, user, "")
 	if again.Rev != snap.Rev {
 		t.Errorf("revision moved from %d to %d on a duplicate", snap.Rev, again.Rev)
+	}
+	// An older update again: nothing at all.
+	if _, err := e.Handle(ctx, flows.Inbound{User: user, UpdateID: "u2", Text: "/help"}); err != nil {
+		t.Fatal(err)
+	}
+	if outs, _ := e.Handle(ctx, flows.Inbound{User: user, UpdateID: "u1", Text: "/start"}); len(outs) != 0 {
+		t.Errorf("an older redelivered update answered: %q", joined(outs))
 	}
 }
 

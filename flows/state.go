@@ -43,6 +43,9 @@ type State struct {
 	Schedule Schedule `json:"schedule,omitzero"`
 	// Active is when the client last wrote or pressed something.
 	Active time.Time `json:"active,omitzero"`
+	// LastUpdate is the id of the last platform update applied. When it comes again (the bot
+	// crashed after saving it but before answering), the pending question is asked again.
+	LastUpdate string `json:"last_update,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

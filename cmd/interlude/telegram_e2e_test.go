@@ -285,12 +285,15 @@ func TestTelegramRoughWeather(t *testing.T) {
 	u.UpdateID = 99_000
 	r.tg.Push(u)
 	r.expect(bo, "How has your week been")
-	r.tg.Push(u)
+	r.tg.Push(u) // redelivered: nothing changes; the pending question is asked again
+	r.expect(bo, "How has your week been")
 	r.say(bo, "/help")
 	r.expect(bo, "What you can do")
-	if n := len(r.tg.Sent(bo)) - before; n != 2 {
-		t.Errorf("%d messages for a duplicated update and /help, want 2", n)
+	if n := len(r.tg.Sent(bo)) - before; n != 3 {
+		t.Errorf("%d messages for a duplicated update and /help, want 3", n)
 	}
+	r.say(bo, "/cancel")
+	r.expect(bo, "Stopped here") // still at the first question: the duplicate started nothing new
 
 	// Stickers, photos, voice and locations get a friendly answer.
 	for _, u := range []telegramtest.Update{telegramtest.Sticker(bo), telegramtest.Photo(bo), telegramtest.Voice(bo, 3), telegramtest.Location(bo, 52.5, 13.4)} {

@@ -139,14 +139,23 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 			if st.LastUpdate != updateID {
 				return nil, nil
 			}
-			// The last update again: its answer may never have gone out. Ask again.
+			// The last update again: its answer may never have gone out. Ask again, or say the
+			// closing words of the conversation it ended.
 			t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
 			t.reask()
+			if flowID, stepID, ok := strings.Cut(st.Ended, "/"); ok && st.Flow == "" {
+				if f := e.lib.Flow(flowID); f != nil && f.Step(stepID) != nil && f.Step(stepID).Text != nil {
+					t.say(t.render(f.Step(stepID).Text))
+				}
+			}
 			return t.out, nil
 		}
 		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
 		if st.Since.IsZero() {
 			st.Since = t.now
+		}
+		if updateID != "" {
+			st.Ended = ""
 		}
 		fn(t)
 		if t.err != nil {
@@ -445,6 +454,7 @@ func (t *turn) run(f *Flow, s *Step) {
 		case KindEnd:
 			if s.Text != nil {
 				t.say(t.render(s.Text))
+				t.st.Ended = f.ID + "/" + s.ID
 			}
 			t.leave(true)
 			return

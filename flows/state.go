@@ -46,6 +46,9 @@ type State struct {
 	// LastUpdate is the id of the last platform update applied. When it comes again (the bot
 	// crashed after saving it but before answering), the pending question is asked again.
 	LastUpdate string `json:"last_update,omitempty"`
+	// Ended is "flow/step" of the end step the last update reached, so that its closing words
+	// can be said again when that update comes again.
+	Ended string `json:"ended,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/store"
+)
+
+var (
+	faultConversations = flag.Int("fault.conversations", 100, "conversations in TestKilledAtRandomPoints (1000 for the long run)")
+	faultRedisDown     = flag.Duration("fault.redis-down", 2*time.Second, "how long Redis is down in TestRedisDown (30s for the long run)")
+)
+
+// driver plays clients against a fake Bot API: it sends, then waits for the bot's answer.
+type driver struct {
+	t  *testing.T
+	tg *telegramtest.Server
+}
+
+// step sends text (or presses the button labelled by "[label]") and waits for a message to the
+// chat, sent after it, that contains want. A bot that is killed and restarted on the way is
+// fine: Telegram delivers unconfirmed updates again, and the bot asks the pending question again.
+func (d *driver) step(chat int64, send, want string) error {
+	before := len(d.tg.Sent(chat))
+	if label, ok := strings.CutPrefix(send, "["); ok {
+		label = strings.TrimSuffix(label, "]")
+		data, err := d.button(chat, label)
+		if err != nil {
+			return err
+		}
+		d.tg.Push(telegramtest.Callback(chat, 1, data))
+	} else {
+		d.tg.Push(telegramtest.PrivateText(chat, send))
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		sent := d.tg.Sent(chat)
+		for _, c := range sent[min(before, len(sent)):] {
+			if strings.Contains(visible(c), want) {
+				return nil
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("chat %d: after %q no message with %q", chat, send, want)
+}
+
+// button finds the callback data of the newest button with the label in the chat.
+func (d *driver) button(chat int64, label string) (string, error) {
+	sent := d.tg.Sent(chat)
+	for i := len(sent) - 1; i >= 0; i-- {
+		var kb struct {
+			InlineKeyboard [][]struct {
+				Text         string `json:"text"`
+				CallbackData string `json:"callback_data"`
+			} `json:"inline_keyboard"`
+		}
+		if sent[i].Decode("reply_markup", &kb) != nil {
+			continue
+		}
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.Text == label {
+					return b.CallbackData, nil
+				}
+			}
+		}
+	}
+	return "", fmt.Errorf("chat %d: no button %q", chat, label)
+}
+
+// conversation is one client's onboarding and first check-in.
+func conversation(id int64) [][2]string {
+	return [][2]string{
+		{"/start", "Is that OK?"},
+		{"[Yes, keep my answers]", "Which time zone"},
+		{"Berlin", "usual therapy appointment"},
+		{"later", "weekly check-in suit you"},
+		{"Sunday 19:00", "All set"},
+		{"/checkin", "How has your week been"},
+		{"[7]", "word for how you feel"},
+		{"calm", "moment this week"},
+		{fmt.Sprintf("moment-%d", id), "One question to think about"},
+		{"/skip", "bring to your next session"},
+		{fmt.Sprintf("agenda-%d", id), "that's it for this week"},
+	}
+}
+
+// TestKilledAtRandomPoints runs many scripted conversations through the fake Bot API while the
+// bot is SIGKILLed and restarted at random moments. No answered step may be lost and none
+// applied twice: every client ends with exactly one complete check-in holding their answers.
+func TestKilledAtRandomPoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills the bot for a while; run without -short")
+	}
+	tg := telegramtest.New(t, "")
+	tg.SetMaxPollWait(100 * time.Millisecond)
+	srv := redistest.Start(t)
+	env := baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
+		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
+		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR=127.0.0.1:0",
+		"INTERLUDE_LEASE_TTL=1s", "INTERLUDE_LOG_LEVEL=warn")
+
+	var mu sync.Mutex
+	bot := startProc(t, env, "run")
+	stop := make(chan struct{})
+	var kills atomic.Int64
+	killerDone := make(chan struct{})
+	go func() {
+		defer close(killerDone)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Duration(50+rng.IntN(250)) * time.Millisecond):
+			}
+			mu.Lock()
+			_ = bot.cmd.Process.Kill()
+			_ = bot.cmd.Wait()
+			kills.Add(1)
+			bot = startProc(t, env, "run")
+			mu.Unlock()
+		}
+	}()
+
+	d := &driver{t: t, tg: tg}
+	n := *faultConversations
+	errs := make(chan error, n)
+	work := make(chan int64)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			for id := range work {
+				for _, s := range conversation(id) {
+					if err := d.step(id, s[0], s[1]); err != nil {
+						errs <- err
+						break
+					}
+				}
+			}
+		})
+	}
+	start := time.Now()
+	for i := range n {
+		work <- int64(50_000 + i)
+	}
+	close(work)
+	wg.Wait()
+	close(stop)
+	<-killerDone
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	// Every client: one complete check-in with their own answers, nothing twice.
+	sealer, _ := store.NewSealer(mustKey(t))
+	st := store.New(srv.Client(), sealer)
+	ctx := context.Background()
+	for i := range n {
+		id := int64(50_000 + i)
+		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(fmt.Sprint(id))}
+		recs, err := st.Entries(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var checkins []flows.Entry
+		for _, r := range recs {
+			var e flows.Entry
+			_ = json.Unmarshal(r, &e)
+			if e.Flow == "checkin" {
+				checkins = append(checkins, e)
+			}
+		}
+		want := map[string]string{"mood": "7", "feeling": "calm", "moment": fmt.Sprintf("moment-%d", id), "agenda": fmt.Sprintf("agenda-%d", id)}
+		if len(checkins) != 1 {
+			t.Errorf("client %d has %d check-ins, want 1", id, len(checkins))
+			continue
+		}
+		for k, v := range want {
+			if checkins[0].Answers[k] != v {
+				t.Errorf("client %d: %s = %q, want %q", id, k, checkins[0].Answers[k], v)
+			}
+		}
+	}
+	t.Logf("%d conversations (%d steps each) in %v with %d kills of the bot", n, len(conversation(0)), time.Since(start).Round(time.Millisecond), kills.Load())
+}
+
+func mustKey(t *testing.T) []byte {
+	k, err := store.ParseKey(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestRedisDown stops Redis (with AOF, fsync always) while clients write in polling mode; no
+// update is lost: each is answered once Redis is back, in order.
+func TestRedisDown(t *testing.T) {
+	tg := telegramtest.New(t, "")
+	tg.SetMaxPollWait(100 * time.Millisecond)
+	srv := redistest.Start(t, redistest.WithAOF("always"))
+	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
+	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
+		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
+		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR="+r.addr, "INTERLUDE_LEASE_TTL=2s")
+	r.proc = startProc(t, r.env, "run")
+	r.waitReady()
+	d := &driver{t: t, tg: tg}
+	const chat = int64(8080)
+	for _, s := range conversation(chat)[:6] {
+		if err := d.step(chat, s[0], s[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Kill()
+	down := time.Now()
+	before := len(tg.Sent(chat))
+	tg.Push(telegramtest.PrivateText(chat, "7"))
+	tg.Push(telegramtest.PrivateText(chat, "calm"))
+	tg.Push(telegramtest.PrivateText(chat, "moment while redis was down"))
+	time.Sleep(*faultRedisDown)
+	if n := len(tg.Sent(chat)); n != before {
+		t.Errorf("%d answers while Redis was down (nothing can be saved, so nothing may be answered)", n-before)
+	}
+	srv.Restart()
+	back := time.Now()
+	r.expect(chat, "One question to think about")
+	t.Logf("Redis down for %v; the three updates were answered %v after it came back", back.Sub(down).Round(time.Millisecond), time.Since(back).Round(time.Millisecond))
+	// The bot recovered by itself and kept everything.
+	if err := d.step(chat, "/skip", "bring to your next session"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.step(chat, "agenda", "that's it for this week"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRedisRestartEverySec restarts Redis with appendfsync everysec under load: Redis may lose
+// up to a second of writes, but the bot recovers by itself and answers again.
+func TestRedisRestartEverySec(t *testing.T) {
+	tg := telegramtest.New(t, "")
+	tg.SetMaxPollWait(100 * time.Millisecond)
+	srv := redistest.Start(t, redistest.WithAOF("everysec"))
+	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
+	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
+		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
+		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR="+r.addr)
+	r.proc = startProc(t, r.env, "run")
+	r.waitReady()
+	for i := range 200 {
+		tg.Push(telegramtest.PrivateText(int64(9000+i%20), "/help"))
+		if i == 100 {
+			srv.Restart()
+		}
+	}
+	d := &driver{t: t, tg: tg}
+	if err := d.step(4444, "/help", "What you can do"); err != nil {
+		t.Fatalf("after a Redis restart the bot does not answer: %v", err)
+	}
+}

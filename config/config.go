@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/store"
 )
@@ -96,9 +95,11 @@ func Load(env Lookup) (*Config, error) {
 		return nil, bad("INTERLUDE_ALLOW_PLAINTEXT", "%v", err)
 	}
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+		if rdb, _, err := store.NewClient(c.RedisURL); err != nil {
 			// go-redis errors may quote the URL, and with it a password: say only what is wrong.
-			return nil, bad("INTERLUDE_REDIS_URL", "not a valid Redis URL (want redis://host:6379/0, rediss://… or unix:///path/to/redis.sock)")
+			return nil, bad("INTERLUDE_REDIS_URL", "not a valid Redis URL (want redis://host:6379/0, rediss://…, unix:///path/to/redis.sock, redis+sentinel://…?master_name=… or redis+cluster://…)")
+		} else {
+			_ = rdb.Close()
 		}
 	}
 	for _, u := range []struct{ name, val string }{

@@ -41,21 +41,49 @@ type Option func(*Store)
 // WithClock sets the clock used for history times and expiry (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// Open connects to the Redis at rawURL (redis://, rediss:// or unix://) and checks that it
-// answers.
+// Open connects to the Redis at rawURL and checks that it answers. rawURL is one of:
+//
+//	redis://[user:password@]host:port[/db]     one server (rediss:// with TLS)
+//	unix:///path/to/redis.sock                 one server on a unix socket
+//	redis+sentinel://host:port?master_name=mymaster&addr=host2:port2   Sentinel (rediss+sentinel:// with TLS)
+//	redis+cluster://host:port?addr=host2:port2&addr=host3:port3        Cluster (rediss+cluster:// with TLS)
 func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*Store, error) {
-	o, err := redis.ParseURL(rawURL)
+	rdb, where, err := NewClient(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis URL: %w", err)
+		return nil, err
 	}
-	rdb := redis.NewClient(o)
 	rdb.AddHook(metrics.RedisHook{})
 	s := newStore(rdb, seal, opts)
 	if err := s.Ping(ctx); err != nil {
 		_ = rdb.Close()
-		return nil, fmt.Errorf("redis at %s: %w", redactURL(o), err)
+		return nil, fmt.Errorf("redis at %s: %w", where, err)
 	}
 	return s, nil
+}
+
+// NewClient builds a client for a Redis URL (see Open) and says where it points, without any
+// password.
+func NewClient(rawURL string) (redis.UniversalClient, string, error) {
+	scheme, rest, _ := strings.Cut(rawURL, "://")
+	switch scheme {
+	case "redis+cluster", "rediss+cluster":
+		o, err := redis.ParseClusterURL(strings.TrimSuffix(scheme, "+cluster") + "://" + rest)
+		if err != nil {
+			return nil, "", errors.New("redis URL: not a valid cluster URL")
+		}
+		return redis.NewClusterClient(o), "cluster " + strings.Join(o.Addrs, ","), nil
+	case "redis+sentinel", "rediss+sentinel":
+		o, err := redis.ParseFailoverURL(strings.TrimSuffix(scheme, "+sentinel") + "://" + rest)
+		if err != nil || o.MasterName == "" {
+			return nil, "", errors.New("redis URL: not a valid sentinel URL (it needs ?master_name=…)")
+		}
+		return redis.NewFailoverClient(o), "sentinel " + o.MasterName + " via " + strings.Join(o.SentinelAddrs, ","), nil
+	}
+	o, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, "", errors.New("redis URL: not a valid Redis URL")
+	}
+	return redis.NewClient(o), redactURL(o), nil
 }
 
 // OpenEmbedded starts an in-process Redis (miniredis). Nothing survives a restart; it is meant

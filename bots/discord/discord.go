@@ -140,6 +140,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	a.connected.Store(false)
+	// discordgo reconnects on its own unless told not to, even after Close.
+	a.s.ShouldReconnectOnError = false
 	return a.s.Close()
 }
 

@@ -81,6 +81,21 @@ func TestServingAPlatformNeedsRedisAndAKey(t *testing.T) {
 	}
 }
 
+func TestRedisURLForms(t *testing.T) {
+	for _, u := range []string{
+		"redis://localhost:6379/0", "rediss://user:pw@redis.example.org:6380", "unix:///run/redis.sock",
+		"redis+sentinel://s1:26379?master_name=mymaster&addr=s2:26379",
+		"redis+cluster://n1:7000?addr=n2:7000&addr=n3:7000",
+	} {
+		if _, err := config.Load(env(map[string]string{"INTERLUDE_REDIS_URL": u})); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	if _, err := config.Load(env(map[string]string{"INTERLUDE_REDIS_URL": "redis+sentinel://s1:26379"})); err == nil {
+		t.Error("a sentinel URL without master_name was accepted")
+	}
+}
+
 func TestRetentionInDays(t *testing.T) {
 	c, err := config.Load(env(map[string]string{"INTERLUDE_RETENTION": "30d"}))
 	if err != nil || c.Retention != 30*24*time.Hour {

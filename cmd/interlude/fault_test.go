@@ -111,7 +111,7 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	env := baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
 		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
 		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR=127.0.0.1:0",
-		"INTERLUDE_LEASE_TTL=1s", "INTERLUDE_LOG_LEVEL=warn")
+		"INTERLUDE_LEASE_TTL=1s", "INTERLUDE_LOG_FORMAT=json")
 
 	var mu sync.Mutex
 	bot := startProc(t, env, "run")
@@ -122,10 +122,19 @@ func TestKilledAtRandomPoints(t *testing.T) {
 		defer close(killerDone)
 		rng := rand.New(rand.NewPCG(1, 2))
 		for {
+			// Let the new process take the polling lease and work for a random while, then kill
+			// it: the kill falls anywhere in handling, saving and answering.
+			for !strings.Contains(bot.output(), "lease taken") {
+				select {
+				case <-stop:
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
 			select {
 			case <-stop:
 				return
-			case <-time.After(time.Duration(50+rng.IntN(250)) * time.Millisecond):
+			case <-time.After(time.Duration(50+rng.IntN(400)) * time.Millisecond):
 			}
 			mu.Lock()
 			_ = bot.cmd.Process.Kill()

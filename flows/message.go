@@ -108,3 +108,30 @@ var Commands = []string{
 	"checkin", "prepare", "reflect", "history", "schedule", "session", "timezone",
 	"pause", "resume", "export", "forget", "language", "crisis", "help", "cancel", "start",
 }
+
+// SplitText cuts a text into parts of at most limit characters for platforms that limit the
+// length of a message: at paragraph boundaries where it can, else at line ends, else at spaces;
+// nothing is dropped.
+func SplitText(text string, limit int) []string {
+	var parts []string
+	for len([]rune(text)) > limit {
+		r := []rune(text)
+		head := string(r[:limit])
+		cut := -1
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(head, sep); i > 0 {
+				cut = len([]rune(head[:i]))
+				break
+			}
+		}
+		if cut <= 0 {
+			cut = limit
+		}
+		parts = append(parts, strings.TrimRight(string(r[:cut]), "\n "))
+		text = strings.TrimLeft(string(r[cut:]), "\n ")
+	}
+	if text != "" || len(parts) == 0 {
+		parts = append(parts, text)
+	}
+	return parts
+}

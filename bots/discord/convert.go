@@ -80,38 +80,12 @@ func files(o flows.Outbound) []*discordgo.File {
 	return out
 }
 
-// split cuts a text into parts of at most limit characters, at paragraph boundaries where it
-// can, else at line ends, else at spaces; nothing is dropped.
-func split(text string, limit int) []string {
-	var parts []string
-	for len([]rune(text)) > limit {
-		r := []rune(text)
-		head := string(r[:limit])
-		cut := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > 0 {
-				cut = len([]rune(head[:i]))
-				break
-			}
-		}
-		if cut <= 0 {
-			cut = limit
-		}
-		parts = append(parts, strings.TrimRight(string(r[:cut]), "\n "))
-		text = strings.TrimLeft(string(r[cut:]), "\n ")
-	}
-	if text != "" || len(parts) == 0 {
-		parts = append(parts, text)
-	}
-	return parts
-}
-
 // render turns one outbound message into Discord messages: the text escaped and split to fit
 // (an escaped text is longer than the plain one, so the split leaves room), buttons and files
 // on the last part, and no mentions ever.
 func render(o flows.Outbound) []*discordgo.MessageSend {
 	var out []*discordgo.MessageSend
-	parts := split(o.Text, maxContent*2/3)
+	parts := flows.SplitText(o.Text, maxContent*2/3)
 	for _, p := range parts {
 		content := escape(p)
 		for len(content) > 0 {

@@ -144,28 +144,3 @@ func keyboard(buttons []flows.Button) *models.InlineKeyboardMarkup {
 	}
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
-
-// split cuts a text into parts of at most limit characters, at paragraph boundaries where it
-// can, else at line ends, else at spaces; nothing is dropped.
-func split(text string, limit int) []string {
-	var parts []string
-	for len([]rune(text)) > limit {
-		r := []rune(text)
-		cut := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(string(r[:limit]), sep); i > 0 {
-				cut = len([]rune(string(r[:limit])[:i]))
-				break
-			}
-		}
-		if cut <= 0 {
-			cut = limit
-		}
-		parts = append(parts, strings.TrimRight(string(r[:cut]), "\n "))
-		text = strings.TrimLeft(string(r[cut:]), "\n ")
-	}
-	if text != "" || len(parts) == 0 {
-		parts = append(parts, text)
-	}
-	return parts
-}

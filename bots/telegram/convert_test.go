@@ -30,7 +30,7 @@ func TestCommandForThisBotOnly(t *testing.T) {
 func TestSplitKeepsEverythingAndPrefersParagraphs(t *testing.T) {
 	para := strings.TrimSpace(strings.Repeat("word ", 300)) // 1499 characters
 	text := para + "\n\n" + para + "\n\n" + para + "\n\n" + para
-	parts := split(text, maxText)
+	parts := flows.SplitText(text, maxText)
 	if len(parts) != 2 {
 		t.Fatalf("%d parts", len(parts))
 	}
@@ -47,7 +47,7 @@ func TestSplitKeepsEverythingAndPrefersParagraphs(t *testing.T) {
 	}
 	// No paragraph or space at all: cut hard, still nothing lost.
 	long := strings.Repeat("é", 9000)
-	if got := strings.Join(split(long, maxText), ""); got != long {
+	if got := strings.Join(flows.SplitText(long, maxText), ""); got != long {
 		t.Error("a text without spaces lost characters")
 	}
 }

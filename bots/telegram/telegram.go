@@ -396,11 +396,11 @@ func (a *Adapter) sendTo(ctx context.Context, chat int64, outs []flows.Outbound,
 }
 
 func (a *Adapter) sendOne(ctx context.Context, chat int64, o flows.Outbound) error {
-	parts := split(o.Text, maxText)
+	parts := flows.SplitText(o.Text, maxText)
 	// Telegram counts UTF-16 units: a part with many emoji may still be too long.
 	for i := 0; i < len(parts); i++ {
 		if utf16Len(parts[i]) > maxText {
-			smaller := split(parts[i], maxText/2)
+			smaller := flows.SplitText(parts[i], maxText/2)
 			parts = append(parts[:i], append(smaller, parts[i+1:]...)...)
 		}
 	}

@@ -231,17 +231,7 @@ func TestDiscordCannotDMAndRateLimits(t *testing.T) {
 	// 50007: the client cannot be messaged; they are marked inactive and their reminders stop.
 	r.dc.CannotDM(user)
 	r.dm(user, "/help")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		due, _ := srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
-		if due == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 50007, %d reminders still queued", due)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitNoReminders(t, srv, "after 50007, %d reminders still queued")
 }
 
 // TestDiscordAndTelegramClientsAreSeparate runs both adapters on one Redis: the same numeric id

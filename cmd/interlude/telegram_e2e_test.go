@@ -318,17 +318,7 @@ func TestTelegramRoughWeather(t *testing.T) {
 
 	// A client who blocks the bot gets nothing more, and their reminders stop.
 	r.tg.Push(telegramtest.Kicked(bo))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		due, _ := r.srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
-		if due == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d reminders still queued after the client blocked the bot", due)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitNoReminders(t, r.srv, "%d reminders still queued after the client blocked the bot")
 }
 
 func TestTelegramBlockedOnSendMarksInactive(t *testing.T) {
@@ -337,17 +327,7 @@ func TestTelegramBlockedOnSendMarksInactive(t *testing.T) {
 	r.onboard(cy)
 	r.tg.FailNext("sendMessage", 1, telegramtest.Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"})
 	r.say(cy, "/help")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		due, _ := r.srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
-		if due == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a 403 left %d reminders queued", due)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitNoReminders(t, r.srv, "a 403 left %d reminders queued")
 }
 
 func TestTelegramWebhook(t *testing.T) {
@@ -507,4 +487,21 @@ func countHelp(tg *telegramtest.Server, user int64) int {
 		}
 	}
 	return n
+}
+
+// waitNoReminders waits until the scheduler's queue is empty (a client who blocked the bot has
+// no reminders left); what is a format with one %d for the count left.
+func waitNoReminders(t *testing.T, srv *redistest.Server, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		due, _ := srv.Client().ZCard(context.Background(), "interlude:{sched}:due").Result()
+		if due == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf(what, due)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -44,7 +44,7 @@ func (d *driver) step(chat int64, send, want string) error {
 	} else {
 		d.tg.Push(telegramtest.PrivateText(chat, send))
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // a bound for a hung bot, not a speed test
 	for time.Now().Before(deadline) {
 		sent := d.tg.Sent(chat)
 		for _, c := range sent[min(before, len(sent)):] {

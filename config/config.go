@@ -48,6 +48,14 @@ type Config struct {
 	SchedulerTick time.Duration
 	// TelegramPollTimeout is the long-polling timeout.
 	TelegramPollTimeout time.Duration
+	// QuietFrom and QuietTo are the quiet hours in minutes after midnight (equal: none).
+	QuietFrom, QuietTo int
+	// ReminderGrace is how late a reminder may still go out.
+	ReminderGrace time.Duration
+	// NudgeAfter is when an unanswered check-in gets its one nudge.
+	NudgeAfter time.Duration
+	// TelegramRate and DiscordRate are the most messages per second the scheduler sends.
+	TelegramRate, DiscordRate int
 	// LeaseTTL is how long the replica that polls Telegram (or holds the Discord gateway) keeps
 	// its lease without renewing it; another replica takes over within it after a crash.
 	LeaseTTL time.Duration
@@ -157,6 +165,42 @@ func Load(env Lookup) (*Config, error) {
 			return nil, bad("INTERLUDE_TELEGRAM_POLL_TIMEOUT", "must be a duration between 1s and 10m, got %q", v)
 		}
 	}
+	c.QuietFrom, c.QuietTo = 21*60+30, 8*60
+	if v := get("INTERLUDE_QUIET_HOURS"); v != "" {
+		if c.QuietFrom, c.QuietTo, err = parseQuiet(v); err != nil {
+			return nil, bad("INTERLUDE_QUIET_HOURS", "must be like 21:30-08:00, or off; got %q", v)
+		}
+	}
+	durations := []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+		min  time.Duration
+	}{
+		{"INTERLUDE_REMINDER_GRACE", &c.ReminderGrace, 6 * time.Hour, 5 * time.Minute},
+		{"INTERLUDE_NUDGE_AFTER", &c.NudgeAfter, 24 * time.Hour, time.Hour},
+	}
+	for _, d := range durations {
+		*d.dst = d.def
+		if v := get(d.name); v != "" {
+			if *d.dst, err = ParseDuration(v); err != nil || *d.dst < d.min || *d.dst > 14*24*time.Hour {
+				return nil, bad(d.name, "must be a duration between %s and 14d, got %q", d.min, v)
+			}
+		}
+	}
+	rates := []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"INTERLUDE_TELEGRAM_RATE_LIMIT", &c.TelegramRate, 25}, {"INTERLUDE_DISCORD_RATE_LIMIT", &c.DiscordRate, 40}}
+	for _, r := range rates {
+		*r.dst = r.def
+		if v := get(r.name); v != "" {
+			if *r.dst, err = strconv.Atoi(v); err != nil || *r.dst < 1 || *r.dst > 1000 {
+				return nil, bad(r.name, "must be a number of messages per second from 1 to 1000, got %q", v)
+			}
+		}
+	}
 	c.LeaseTTL = 15 * time.Second
 	if v := get("INTERLUDE_LEASE_TTL"); v != "" {
 		if c.LeaseTTL, err = time.ParseDuration(v); err != nil || c.LeaseTTL < time.Second || c.LeaseTTL > 5*time.Minute {
@@ -194,6 +238,23 @@ func (c *Config) CheckServe() error {
 		return &Error{Var: "INTERLUDE_ENCRYPTION_KEY", Msg: "is required to keep what clients write encrypted; generate one with: openssl rand -base64 32 (or set INTERLUDE_ALLOW_PLAINTEXT=true to store plaintext)"}
 	}
 	return nil
+}
+
+// parseQuiet reads "21:30-08:00" (or "off") as minutes after midnight.
+func parseQuiet(s string) (int, int, error) {
+	if strings.EqualFold(s, "off") {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, errors.New("no range")
+	}
+	from, err1 := time.Parse("15:04", strings.TrimSpace(a))
+	to, err2 := time.Parse("15:04", strings.TrimSpace(b))
+	if err1 != nil || err2 != nil {
+		return 0, 0, errors.New("bad time")
+	}
+	return from.Hour()*60 + from.Minute(), to.Hour()*60 + to.Minute(), nil
 }
 
 // ParseDuration accepts Go durations ("720h") and whole days ("365d").

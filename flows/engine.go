@@ -32,6 +32,8 @@ type Options struct {
 	Deliveries Deliveries
 	// Crisis is the crisis path (default: the embedded phrase lists and helplines).
 	Crisis *Crisis
+	// Policy is the reminders' delivery policy (default DefaultPolicy).
+	Policy Policy
 }
 
 // Wakes is the scheduler's due-queue as the engine needs it.
@@ -53,6 +55,7 @@ type Engine struct {
 	wakes      Wakes
 	deliveries Deliveries
 	crisis     *Crisis
+	policy     Policy
 }
 
 // preConsentTTL bounds how long the position in onboarding is kept for a client who has not
@@ -84,7 +87,7 @@ func New(lib *Library, store Store, opts Options) *Engine {
 		}
 		opts.Crisis = c
 	}
-	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger, wakes: opts.Wakes, deliveries: opts.Deliveries, crisis: opts.Crisis}
+	return &Engine{lib: lib, store: store, opts: opts, log: opts.Logger, wakes: opts.Wakes, deliveries: opts.Deliveries, crisis: opts.Crisis, policy: opts.Policy.withDefaults()}
 }
 
 // Library returns the flows the engine runs.

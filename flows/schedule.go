@@ -65,15 +65,42 @@ const (
 	defaultReflectHours = 3
 )
 
-// Delivery policy.
-const (
-	quietFrom   = 21*60 + 30 // 21:30
-	quietTo     = 8 * 60     // 08:00
-	grace       = 6 * time.Hour
-	nudgeAfter  = 24 * time.Hour
-	expireAfter = 24 * time.Hour // after the nudge
-	busyDelay   = 30 * time.Minute
-)
+// Policy is the delivery policy of reminders; the zero value of a field means its default.
+type Policy struct {
+	// QuietFrom and QuietTo are the quiet hours in minutes after local midnight (default
+	// 21:30–08:00): a reminder due inside them waits for their end.
+	QuietFrom, QuietTo int
+	// NoQuiet turns quiet hours off.
+	NoQuiet bool
+	// Grace is how late a reminder may still go out (default 6 h); a later one is skipped.
+	Grace time.Duration
+	// NudgeAfter is when an unanswered check-in gets its one nudge (default 24 h); it quietly
+	// closes as long again after that.
+	NudgeAfter time.Duration
+}
+
+// DefaultPolicy is the policy used where none is set.
+var DefaultPolicy = Policy{QuietFrom: 21*60 + 30, QuietTo: 8 * 60, Grace: 6 * time.Hour, NudgeAfter: 24 * time.Hour}
+
+func (p Policy) withDefaults() Policy {
+	d := DefaultPolicy
+	if p.QuietFrom != 0 || p.QuietTo != 0 || p.NoQuiet {
+		d.QuietFrom, d.QuietTo = p.QuietFrom, p.QuietTo
+	}
+	if p.NoQuiet {
+		d.QuietFrom, d.QuietTo = 0, 0
+	}
+	if p.Grace > 0 {
+		d.Grace = p.Grace
+	}
+	if p.NudgeAfter > 0 {
+		d.NudgeAfter = p.NudgeAfter
+	}
+	return d
+}
+
+// busyDelay is how long a reminder waits for a client who is in the middle of something.
+const busyDelay = 30 * time.Minute
 
 func (s *Schedule) prepHours() int {
 	if s.PrepHours == 0 {
@@ -132,7 +159,7 @@ func (s *Schedule) setReflect(v string) {
 }
 
 // after returns the first occurrence of a reminder strictly after t.
-func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location) (time.Time, bool) {
+func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location, p Policy) (time.Time, bool) {
 	switch k {
 	case RemindCheckin:
 		if s.Checkin == nil {
@@ -154,35 +181,35 @@ func (s *Schedule) after(k Reminder, t time.Time, loc *time.Location) (time.Time
 		if s.Pending == nil || s.Pending.Nudged {
 			return time.Time{}, false
 		}
-		at := s.Pending.SentAt.Add(nudgeAfter)
+		at := s.Pending.SentAt.Add(p.NudgeAfter)
 		return at, at.After(t)
 	case RemindExpire:
 		if s.Pending == nil {
 			return time.Time{}, false
 		}
-		at := s.Pending.SentAt.Add(nudgeAfter + expireAfter)
+		at := s.Pending.SentAt.Add(2 * p.NudgeAfter)
 		return at, at.After(t)
 	}
 	return time.Time{}, false
 }
 
 // latest returns the last occurrence of a reminder at or before now (looking back 16 days).
-func (s *Schedule) latest(k Reminder, now time.Time, loc *time.Location) (time.Time, bool) {
+func (s *Schedule) latest(k Reminder, now time.Time, loc *time.Location, p Policy) (time.Time, bool) {
 	switch k {
 	case RemindNudge, RemindExpire:
 		if s.Pending == nil {
 			return time.Time{}, false
 		}
-		at := s.Pending.SentAt.Add(nudgeAfter)
+		at := s.Pending.SentAt.Add(p.NudgeAfter)
 		if k == RemindExpire {
-			at = at.Add(expireAfter)
+			at = at.Add(p.NudgeAfter)
 		}
 		return at, !at.After(now)
 	}
 	var last time.Time
 	t := now.Add(-16 * 24 * time.Hour)
 	for range 8 {
-		next, ok := s.after(k, t, loc)
+		next, ok := s.after(k, t, loc, p)
 		if !ok || next.After(now) {
 			break
 		}
@@ -192,17 +219,25 @@ func (s *Schedule) latest(k Reminder, now time.Time, loc *time.Location) (time.T
 }
 
 // quietEnd returns when a message due at t may go out: t itself, or the end of the quiet
-// hours (21:30–08:00 in the client's zone) that t falls in.
-func quietEnd(t time.Time, loc *time.Location) time.Time {
+// hours (in the client's zone) that t falls in. Quiet hours may span midnight (21:30–08:00) or
+// not (13:00–14:00); equal ends mean none.
+func (p Policy) quietEnd(t time.Time, loc *time.Location) time.Time {
 	local := t.In(loc)
 	m := local.Hour()*60 + local.Minute()
+	from, to := p.QuietFrom, p.QuietTo
+	end := func(dayOffset int) time.Time {
+		y, mo, d := local.AddDate(0, 0, dayOffset).Date()
+		return when.FirstValid(y, mo, d, to/60, to%60, loc)
+	}
 	switch {
-	case m >= quietFrom:
-		y, mo, d := local.AddDate(0, 0, 1).Date()
-		return when.FirstValid(y, mo, d, quietTo/60, quietTo%60, loc)
-	case m < quietTo:
-		y, mo, d := local.Date()
-		return when.FirstValid(y, mo, d, quietTo/60, quietTo%60, loc)
+	case from == to:
+		return t
+	case from > to && m >= from:
+		return end(1)
+	case from > to && m < to:
+		return end(0)
+	case from < to && m >= from && m < to:
+		return end(0)
 	}
 	return t
 }
@@ -217,9 +252,9 @@ func (t *turn) wakes() map[Reminder]time.Time {
 	}
 	loc := t.zone()
 	for _, k := range Reminders {
-		if at, ok := st.Schedule.after(k, t.now, loc); ok {
+		if at, ok := st.Schedule.after(k, t.now, loc, t.e.policy); ok {
 			if k != RemindExpire {
-				at = quietEnd(at, loc)
+				at = t.e.policy.quietEnd(at, loc)
 			}
 			out[k] = at
 		}
@@ -280,7 +315,7 @@ func (t *turn) fire(k Reminder) Fired {
 	}
 	loc := t.zone()
 	sc := &st.Schedule
-	occ, ok := sc.latest(k, t.now, loc)
+	occ, ok := sc.latest(k, t.now, loc, t.e.policy)
 	if !ok {
 		t.rearm = true
 		return Fired{Outcome: "none"}
@@ -296,7 +331,7 @@ func (t *turn) fire(k Reminder) Fired {
 			sc.Pending = nil
 			return Fired{Outcome: "none"}
 		}
-		if deliver := quietEnd(occ, loc); t.now.Before(deliver) {
+		if deliver := t.e.policy.quietEnd(occ, loc); t.now.Before(deliver) {
 			t.rearm = false
 			t.wakeAt = map[Reminder]time.Time{k: deliver}
 			return Fired{Occurrence: occ, Outcome: "quiet"}
@@ -327,12 +362,12 @@ func (t *turn) fire(k Reminder) Fired {
 		t.rearm = true
 		return Fired{Outcome: "none"}
 	}
-	deliver := quietEnd(occ, loc)
+	deliver := t.e.policy.quietEnd(occ, loc)
 	switch {
 	case t.now.Before(deliver):
 		t.wakeAt = map[Reminder]time.Time{k: deliver}
 		return Fired{Occurrence: occ, Outcome: "quiet"}
-	case t.now.Sub(deliver) > grace:
+	case t.now.Sub(deliver) > t.e.policy.Grace:
 		sc.Fired[k] = occ
 		t.rearm = true
 		t.e.log.Warn("reminder skipped: too late", "user", t.user.String(), "reminder", string(k), "late", t.now.Sub(deliver).Round(time.Minute).String())
@@ -410,11 +445,11 @@ func (t *turn) nextCheckin() string {
 	if sc.Checkin == nil {
 		return t.str("no_checkins")
 	}
-	at, ok := sc.after(RemindCheckin, t.now, t.zone())
+	at, ok := sc.after(RemindCheckin, t.now, t.zone(), t.e.policy)
 	if !ok {
 		return ""
 	}
-	at = quietEnd(at, t.zone())
+	at = t.e.policy.quietEnd(at, t.zone())
 	if sc.Paused && (sc.PausedUntil.IsZero() || at.Before(sc.PausedUntil)) {
 		return t.str("paused_line")
 	}

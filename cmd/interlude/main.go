@@ -128,6 +128,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Wakes:          st,
 		Deliveries:     st,
 		Crisis:         crisis,
+		Policy: flows.Policy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo, NoQuiet: cfg.QuietFrom == cfg.QuietTo,
+			Grace: cfg.ReminderGrace, NudgeAfter: cfg.NudgeAfter},
 	})
 
 	if consoleMode {
@@ -209,7 +211,11 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 			func() float64 { return float64(dc.InvalidRequests()) })
 	}
 
-	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder))
+	limits := map[flows.Platform]scheduler.Limit{
+		flows.Telegram: {PerSecond: cfg.TelegramRate, PerChat: 1},
+		flows.Discord:  {PerSecond: cfg.DiscordRate, PerChat: 5},
+	}
+	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder), scheduler.WithLimits(limits))
 	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
 
 	mux.Handle("GET /metrics", metrics.Handler())

@@ -505,3 +505,21 @@ func waitNoReminders(t *testing.T, srv *redistest.Server, what string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestTelegramBadTokenIsAClearErrorWithoutTheToken(t *testing.T) {
+	tg := telegramtest.New(t, "")
+	srv := redistest.Start(t)
+	const wrong = "123456789:AAwrongTokenThatTelegramRefuses000"
+	p := startProc(t, baseEnv("INTERLUDE_TELEGRAM_TOKEN="+wrong, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
+		"INTERLUDE_REDIS_URL="+srv.URL, "INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR=127.0.0.1:0"), "run")
+	if code := p.finish(); code == 0 {
+		t.Fatal("the bot started with a refused token")
+	}
+	out := p.output()
+	if !strings.Contains(out, "the token was refused (401 Unauthorized): check INTERLUDE_TELEGRAM_TOKEN") {
+		t.Errorf("no clear error:\n%s", out)
+	}
+	if strings.Contains(out, "AAwrongToken") {
+		t.Errorf("the token was printed:\n%s", out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/interlude-bot/interlude/flows"
@@ -78,5 +79,11 @@ func TestKeyboardLayout(t *testing.T) {
 func TestEscapeLeavesNoMarkup(t *testing.T) {
 	if got := escape(`<b>bold</b> & <a href="x">link</a>`); strings.ContainsAny(got, "<>") {
 		t.Errorf("escape left markup: %q", got)
+	}
+}
+
+func TestAnEmptyUpdateIsIgnored(t *testing.T) {
+	if _, k, _ := inbound(&models.Update{ID: 5}, "bot"); k != kindIgnore {
+		t.Errorf("an update with nothing in it: kind %v", k)
 	}
 }

@@ -235,10 +235,10 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 	}
 	defer resp.Body.Close()
 	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		ErrorCode   int              `json:"error_code"`
-		Description string           `json:"description"`
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
 		Parameters  struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
@@ -248,7 +248,22 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 	}
 	switch {
 	case r.OK:
-		return r.Result, nil
+		// One update this library cannot decode must not stall every update after it: it is
+		// skipped (its id still moves the offset on), and the rest are handled.
+		updates := make([]*models.Update, 0, len(r.Result))
+		for _, raw := range r.Result {
+			var u models.Update
+			if err := json.Unmarshal(raw, &u); err != nil {
+				var id struct {
+					ID int64 `json:"update_id"`
+				}
+				_ = json.Unmarshal(raw, &id)
+				a.log.Warn("telegram: update skipped: cannot be decoded", "update", id.ID)
+				u = models.Update{ID: id.ID}
+			}
+			updates = append(updates, &u)
+		}
+		return updates, nil
 	case r.ErrorCode == http.StatusConflict:
 		return nil, fmt.Errorf("%w: another instance is polling with this token, or a webhook is set", bot.ErrorConflict)
 	case r.ErrorCode == http.StatusTooManyRequests:

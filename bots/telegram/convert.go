@@ -61,7 +61,8 @@ func inbound(u *models.Update, username string) (flows.Inbound, kind, int64) {
 		if !private {
 			return in, kindElsewhere, chat
 		}
-		return in, kindButton, chat
+		// A private chat's id is the client's own id: answer there, whatever message it was.
+		return in, kindButton, q.From.ID
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
 		if m.Chat.Type != models.ChatTypePrivate || m.From == nil {

@@ -342,9 +342,11 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		conns:            map[*gwConn]struct{}{},
 		sessions:         map[string]*gwSession{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.srv.URL
-	s.GatewayURL = "ws" + strings.TrimPrefix(s.srv.URL, "http")
+	// The URLs are set before the server starts, so that handlers read them after the write.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	s.GatewayURL = "ws" + strings.TrimPrefix(s.URL, "http")
+	s.srv.Start()
 	if tb != nil {
 		tb.Cleanup(s.Close)
 	}

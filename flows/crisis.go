@@ -48,7 +48,12 @@ func (e *Engine) crisisReply(ctx context.Context, in Inbound, rule string) []Out
 	metrics.Crisis.Inc()
 	sctx, cancel := context.WithTimeout(ctx, crisisStateTimeout)
 	defer cancel()
-	outs, err := e.apply(sctx, in.User, in.UpdateID, func(t *turn) {
+	// No update id: a crisis message changes nothing in the state, and a redelivered one must
+	// get the whole reply again, in the client's language and with their country's lines.
+	outs, err := e.apply(sctx, in.User, "", func(t *turn) {
+		if t.st.Locale == "" {
+			t.st.Locale = e.localeFor(in.LanguageHint)
+		}
 		t.st.Active = t.now
 		t.crisis()
 	})
@@ -57,10 +62,21 @@ func (e *Engine) crisisReply(ctx context.Context, in Inbound, rule string) []Out
 		locale := e.localeFor(in.LanguageHint)
 		return []Outbound{{Text: e.crisisText("", locale)}}
 	}
-	if outs == nil { // a redelivered message: answer it again all the same
-		outs = []Outbound{{Text: e.crisisText("", e.localeFor(in.LanguageHint))}}
+	if len(outs) == 0 || !isCrisisText(e, outs[0].Text) {
+		// A redelivered message: the state did not change, but the help is given again, first.
+		outs = append([]Outbound{{Text: e.crisisText("", e.localeFor(in.LanguageHint))}}, outs...)
 	}
 	return outs
+}
+
+// isCrisisText reports whether a message is a crisis reply (in any language).
+func isCrisisText(e *Engine, text string) bool {
+	for _, loc := range e.lib.Locales() {
+		if p := e.crisis.Helplines.Preamble(loc); p != "" && strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) crisisText(zone, locale string) string {

@@ -113,3 +113,34 @@ func TestCrisisReplyWorksWithRedisDown(t *testing.T) {
 		t.Errorf("an ordinary message with Redis down: %v", err)
 	}
 }
+
+func TestCrisisCommandAndCaptionsWithRedisDown(t *testing.T) {
+	lib, err := flows.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := flows.New(lib, downStore{}, flows.Options{Logger: slog.New(slog.DiscardHandler)})
+	user := flows.UserKey{Platform: flows.Telegram, ID: "1"}
+	for _, in := range []flows.Inbound{
+		{User: user, Text: "/crisis"},
+		{User: user, Caption: "i want to kill myself"},
+	} {
+		outs, err := e.Handle(context.Background(), in)
+		if err != nil || len(outs) == 0 || !strings.Contains(outs[0].Text, "findahelpline.com") {
+			t.Errorf("%+v with Redis down: %v %q", in, err, joined(outs))
+		}
+	}
+}
+
+func TestRedeliveredCrisisMessageGetsHelpFirst(t *testing.T) {
+	e, _, _ := newEngine(t, flows.Options{})
+	c := onboarded(t, e, "again")
+	c.send("/checkin")
+	in := flows.Inbound{User: c.user, UpdateID: "risk-1", Text: "I want to end my life"}
+	for i := range 2 {
+		outs, err := e.Handle(context.Background(), in)
+		if err != nil || len(outs) == 0 || !strings.Contains(outs[0].Text, "TelefonSeelsorge") {
+			t.Errorf("delivery %d: %v %q", i+1, err, joined(outs))
+		}
+	}
+}

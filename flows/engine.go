@@ -98,9 +98,13 @@ func (e *Engine) Library() *Library { return e.lib }
 // message was not applied (the store failed) and may be delivered again.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	in.Text = cleanText(in.Text)
-	// Crisis first: checked in memory before anything touches Redis.
-	if risk, rule := e.risky(in.Text); risk {
+	// Crisis first: checked in memory before anything touches Redis. /crisis and the buttons
+	// under a crisis reply must work without Redis too.
+	if risk, rule := e.risky(in.Text + "\n" + cleanText(in.Caption)); risk {
 		return e.crisisReply(ctx, in, rule), nil
+	}
+	if cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " "); cmd == "/crisis" {
+		return e.crisisReply(ctx, in, "command"), nil
 	}
 	if in.Edited {
 		// An edit never changes an answer that was already kept; it is only read for risk.

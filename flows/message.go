@@ -23,6 +23,8 @@ type Inbound struct {
 	LanguageHint string
 	// Edited marks a changed earlier message: it is checked for risk, and otherwise ignored.
 	Edited bool
+	// Caption is the text under a picture or file; it is only checked for risk.
+	Caption string
 }
 
 // Outbound is one message for the client, in neutral form; adapters render it.

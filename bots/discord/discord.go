@@ -96,6 +96,7 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Adapter, error) {
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { a.connected.Store(false) })
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.track(func() { a.onMessage(m) }) })
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { a.track(func() { a.onEdit(m) }) })
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.track(func() { a.onInteraction(i) }) })
 	return a, nil
 }
@@ -214,6 +215,20 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 		return
 	}
 	a.deliver(ctx, in.User, m.ChannelID, outs)
+}
+
+// onEdit reads an edited DM for risk only: an edit never changes a kept answer.
+func (a *Adapter) onEdit(m *discordgo.MessageUpdate) {
+	if m.Message == nil || m.Author == nil || m.Author.Bot || m.GuildID != "" || m.Content == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.ctx, handleTimeout)
+	defer cancel()
+	in := flows.Inbound{User: userKey(m.Author.ID), Text: m.Content, Edited: true}
+	outs, err := a.engine.Handle(ctx, in)
+	if err == nil {
+		a.deliver(ctx, in.User, m.ChannelID, outs)
+	}
 }
 
 // handle gives an event to the engine. The gateway does not deliver an event again, so a store

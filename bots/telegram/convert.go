@@ -68,7 +68,7 @@ func inbound(u *models.Update, username string) (flows.Inbound, kind, int64) {
 		if m.Chat.Type != models.ChatTypePrivate || m.From == nil {
 			return flows.Inbound{}, kindIgnore, m.Chat.ID
 		}
-		return flows.Inbound{User: userKey(m.From.ID), UpdateID: updateID, Text: m.Text, Edited: true, LanguageHint: m.From.LanguageCode}, kindEdited, m.Chat.ID
+		return flows.Inbound{User: userKey(m.From.ID), UpdateID: updateID, Text: m.Text, Caption: m.Caption, Edited: true, LanguageHint: m.From.LanguageCode}, kindEdited, m.Chat.ID
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat.Type != models.ChatTypePrivate {
@@ -81,7 +81,7 @@ func inbound(u *models.Update, username string) (flows.Inbound, kind, int64) {
 		if !forUs {
 			return flows.Inbound{}, kindIgnore, m.Chat.ID
 		}
-		return flows.Inbound{User: userKey(m.From.ID), UpdateID: updateID, Text: text, LanguageHint: m.From.LanguageCode}, kindText, m.Chat.ID
+		return flows.Inbound{User: userKey(m.From.ID), UpdateID: updateID, Text: text, Caption: m.Caption, LanguageHint: m.From.LanguageCode}, kindText, m.Chat.ID
 	case u.ChannelPost != nil:
 		return flows.Inbound{}, kindGroup, u.ChannelPost.Chat.ID
 	}

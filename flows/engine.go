@@ -518,6 +518,11 @@ func (t *turn) render(txt *Text) string {
 	if strings.Contains(raw, "{schedule}") {
 		vals["schedule"] = t.scheduleText()
 	}
+	if strings.Contains(raw, "{session_time}") {
+		if at, ok := t.st.Schedule.Appointment.Next(t.now, t.zone()); ok {
+			vals["session_time"] = t.whenText(at)
+		}
+	}
 	if vals["zone"] == "" {
 		vals["zone"] = "UTC"
 	}

@@ -355,6 +355,17 @@ func (t *turn) fire(k Reminder) Fired {
 	}
 	if fired := sc.Fired[k]; !occ.After(fired) {
 		if fired.Equal(occ) && t.pendingFor(k) {
+			deliver := t.e.policy.quietEnd(occ, loc)
+			if t.now.Sub(deliver) > t.e.policy.Grace {
+				// Never delivered, and now too late: close it quietly.
+				t.leave(false)
+				t.rearm = true
+				return Fired{Occurrence: occ, Outcome: "late"}
+			}
+			if q := t.e.policy.quietEnd(t.now, loc); q.After(t.now) {
+				t.wakeAt = map[Reminder]time.Time{k: q}
+				return Fired{Occurrence: occ, Outcome: "quiet"}
+			}
 			// Started, but perhaps never delivered (a failed send, a crash): say it again.
 			t.reask()
 			return Fired{Out: t.out, Occurrence: occ, Outcome: "resent", Key: key}
@@ -396,8 +407,6 @@ func (t *turn) fire(k Reminder) Fired {
 		t.start("checkin", "")
 		sc.Pending = &Pending{Occurrence: occ, SentAt: t.now}
 	case RemindPrepare:
-		session, _ := sc.Appointment.Next(occ, loc)
-		t.vals["session_time"] = t.whenText(session)
 		t.start("prepare_invite", "")
 	case RemindReflect:
 		t.start("reflect_invite", "")

@@ -41,8 +41,9 @@ func New(lease Lease, name string, ttl time.Duration, log *slog.Logger) *Elector
 func (e *Elector) Leading() bool { return e.leader.Load() }
 
 // Run does work while holding the lease, until ctx ends. work gets a context that is cancelled
-// as soon as the lease cannot be renewed (Redis unreachable, or taken by another replica after
-// an expiry), and must return soon after.
+// as soon as another replica holds the lease (after this one could not renew it in time), and
+// must return soon after. While Redis cannot be reached at all, the work goes on: no other
+// replica can take the lease then, and stopping would stop the crisis replies too.
 func (e *Elector) Run(ctx context.Context, work func(context.Context) error) error {
 	tick := e.ttl / 3
 	for ctx.Err() == nil {
@@ -67,8 +68,14 @@ func (e *Elector) Run(ctx context.Context, work func(context.Context) error) err
 				break hold
 			case <-t.C:
 				got, err := e.lease.AcquireLease(ctx, e.name, e.owner, e.ttl)
-				if err != nil || got != token {
-					e.log.Warn("leader: lease lost; stopping", "lease", e.name)
+				if err != nil {
+					// Redis is unreachable: nobody else can take the lease either, and the work
+					// (reading messages, answering crises from memory) must go on.
+					e.log.Warn("leader: lease not renewed (Redis unreachable); still working", "lease", e.name)
+					continue
+				}
+				if got != token {
+					e.log.Warn("leader: lease taken by another replica; stopping", "lease", e.name)
 					cancel()
 					<-done
 					break hold

@@ -14,24 +14,25 @@ import (
 	"github.com/interlude-bot/interlude/store"
 )
 
-// cutLease is a replica's connection to Redis that can be cut, as when its process is killed.
-type cutLease struct {
+// deadLease is the Redis connection of a replica that is killed: once dead it neither renews
+// nor releases anything.
+type deadLease struct {
 	*store.Store
-	cut atomic.Bool
+	dead atomic.Bool
 }
 
-var errCut = errors.New("connection cut")
+var errDead = errors.New("process killed")
 
-func (c *cutLease) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (int64, error) {
-	if c.cut.Load() {
-		return 0, errCut
+func (c *deadLease) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (int64, error) {
+	if c.dead.Load() {
+		return 0, errDead
 	}
 	return c.Store.AcquireLease(ctx, name, owner, ttl)
 }
 
-func (c *cutLease) ReleaseLease(ctx context.Context, name, owner string, token int64) error {
-	if c.cut.Load() {
-		return errCut
+func (c *deadLease) ReleaseLease(ctx context.Context, name, owner string, token int64) error {
+	if c.dead.Load() {
+		return errDead
 	}
 	return c.Store.ReleaseLease(ctx, name, owner, token)
 }
@@ -71,12 +72,13 @@ func TestOnlyOneLeadsAndAnotherTakesOverAfterAKill(t *testing.T) {
 		return append([]string(nil), running...)
 	}
 
-	a := &cutLease{Store: st}
+	a := &deadLease{Store: st}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	actx, kill := context.WithCancel(ctx)
 	ea := leader.New(a, "poll", ttl, quiet)
 	eb := leader.New(st, "poll", ttl, quiet)
-	go ea.Run(ctx, work("a"))
+	go ea.Run(actx, work("a"))
 	waitUntil(t, func() bool { return len(leaders()) == 1 && leaders()[0] == "a" })
 	go eb.Run(ctx, work("b"))
 	time.Sleep(3 * ttl)
@@ -84,7 +86,8 @@ func TestOnlyOneLeadsAndAnotherTakesOverAfterAKill(t *testing.T) {
 		t.Fatalf("leaders %v while a holds the lease", got)
 	}
 
-	a.cut.Store(true) // a dies: it can neither renew nor release
+	a.dead.Store(true) // a is killed: its work stops, and it neither renews nor releases
+	kill()
 	killed := time.Now()
 	waitUntil(t, func() bool { got := leaders(); return len(got) == 1 && got[0] == "b" })
 	if took := time.Since(killed); took > 5*ttl { // generous: a loaded machine schedules late
@@ -103,5 +106,23 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 10 s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRedisUnreachableDoesNotStopTheWork: while Redis cannot be reached, the holder keeps
+// working (it must keep reading messages to answer crises from memory).
+func TestRedisUnreachableDoesNotStopTheWork(t *testing.T) {
+	srv := redistest.Start(t)
+	a := &deadLease{Store: store.New(srv.Client(), nil)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stopped atomic.Bool
+	e := leader.New(a, "poll", 300*time.Millisecond, slog.New(slog.DiscardHandler))
+	go e.Run(ctx, func(ctx context.Context) error { <-ctx.Done(); stopped.Store(true); return nil })
+	waitUntil(t, e.Leading)
+	a.dead.Store(true) // every Redis call fails from now on
+	time.Sleep(time.Second)
+	if stopped.Load() || !e.Leading() {
+		t.Error("the work stopped because Redis was unreachable")
 	}
 }

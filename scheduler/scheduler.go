@@ -114,7 +114,9 @@ func New(engine Engine, queue Queue, senders map[flows.Platform]flows.Sender, op
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 	total := 0
 	for ctx.Err() == nil {
-		claims, err := d.queue.Claim(ctx, d.now(), d.lease, d.batch)
+		// Claim no more than the workers take at once, so that no claim waits long enough in
+		// this replica for its lease to end and another replica to take it too.
+		claims, err := d.queue.Claim(ctx, d.now(), d.lease, min(d.batch, d.workers))
 		if err != nil {
 			return total, err
 		}
@@ -151,7 +153,7 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 		o.Err, o.Deferred = err, after
 		// Put back even when stopping, so another replica need not wait for the lease to end.
 		if err := d.queue.Retry(context.WithoutCancel(ctx), c, d.now().Add(after)); err != nil {
-			d.log.Error("reminder not put back; its lease will end", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+			d.log.Error("reminder not put back; its lease will end", "user", c.User.String(), "reminder", string(c.Reminder), "error", kind(err))
 		}
 	}
 	sender := d.senders[c.User.Platform]
@@ -163,7 +165,7 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	fired, err := d.engine.Fire(ctx, c.User, c.Reminder)
 	o.Fired = fired
 	if err != nil {
-		d.log.Error("reminder failed", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+		d.log.Error("reminder failed", "user", c.User.String(), "reminder", string(c.Reminder), "error", kind(err))
 		retry(30*time.Second, err)
 		return
 	}
@@ -204,7 +206,7 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 		retry(rl.RetryAfter, err)
 		return
 	case err != nil:
-		d.log.Warn("reminder not delivered; will retry", "user", c.User.String(), "reminder", string(c.Reminder), "err", err)
+		d.log.Warn("reminder not delivered; will retry", "user", c.User.String(), "reminder", string(c.Reminder), "error", kind(err))
 		retry(time.Minute, err)
 		return
 	}
@@ -213,7 +215,7 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	// record would be sent again by the replica that takes the claim over.
 	keep := context.WithoutCancel(ctx)
 	if err := d.queue.MarkDelivered(keep, c.User, fired.Key); err != nil {
-		d.log.Error("delivery not recorded", "user", c.User.String(), "err", err)
+		d.log.Error("delivery not recorded", "user", c.User.String(), "error", kind(err))
 	}
 	o.Err = d.queue.Done(keep, c)
 }
@@ -233,6 +235,23 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	<-ctx.Done()
 	<-c.Stop().Done()
 	return nil
+}
+
+// kind names an error without its text: errors of platform libraries quote request and
+// response bodies, which can hold what a client wrote.
+func kind(err error) string {
+	var rl *flows.RateLimitedError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &rl):
+		return "rate_limited"
+	case errors.Is(err, flows.ErrBlocked):
+		return "blocked"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "canceled"
+	}
+	return fmt.Sprintf("%T", errors.Unwrap(err))
 }
 
 type slogPrintf struct{ l *slog.Logger }

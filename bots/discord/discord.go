@@ -129,6 +129,7 @@ func (a *Adapter) Check(ctx context.Context) error {
 // Run holds the gateway connection until ctx ends: it connects, registers the slash commands,
 // and disconnects when ctx is done. Only one replica runs it at a time (see package leader).
 func (a *Adapter) Run(ctx context.Context) error {
+	a.s.ShouldReconnectOnError = true
 	if err := a.s.Open(); err != nil {
 		var re *discordgo.RESTError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
@@ -146,10 +147,16 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return a.s.Close()
 }
 
-// Close stops handling events and waits for those being handled.
+// Close waits (up to 20 s) for the events being handled, then stops handling events.
 func (a *Adapter) Close() error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+	}
 	a.cancel()
-	a.wg.Wait()
+	<-done
 	return nil
 }
 

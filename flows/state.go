@@ -125,6 +125,9 @@ var (
 	ErrConflict = errors.New("flows: state changed concurrently")
 	// ErrDuplicate means the update was applied before; the engine drops it.
 	ErrDuplicate = errors.New("flows: update already applied")
+	// ErrUnreadable means a client's stored record cannot be read (sealed with a key that is
+	// no longer configured, or damaged). Retrying does not help; callers move on.
+	ErrUnreadable = errors.New("flows: stored record cannot be read")
 )
 
 func decodeState(b []byte) (*State, error) {
@@ -133,7 +136,7 @@ func decodeState(b []byte) (*State, error) {
 		return st, nil
 	}
 	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("flows: decode state: %w", err)
+		return nil, fmt.Errorf("%w: decode state: %w", ErrUnreadable, err)
 	}
 	return st, nil
 }

@@ -13,6 +13,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/interlude-bot/interlude/flows"
 )
 
 // Record formats. The first byte of every stored record says how it was sealed.
@@ -38,9 +40,9 @@ const keyIDLen = 4
 // Errors of sealing and opening records.
 var (
 	// ErrUnknownKey means a record was sealed with a key that is not configured (any more).
-	ErrUnknownKey = errors.New("store: record sealed with an unknown key")
+	ErrUnknownKey = fmt.Errorf("store: record sealed with an unknown key (%w)", flows.ErrUnreadable)
 	// ErrCorrupt means a record is damaged, or was sealed for another client.
-	ErrCorrupt = errors.New("store: record cannot be opened")
+	ErrCorrupt = fmt.Errorf("store: record cannot be opened (%w)", flows.ErrUnreadable)
 )
 
 // Sealer encrypts what a client writes before it reaches Redis: AES-256-GCM, a fresh nonce per

@@ -247,6 +247,10 @@ func (a *Adapter) handle(ctx context.Context, in flows.Inbound) ([]flows.Outboun
 		if err == nil {
 			return outs, nil
 		}
+		if errors.Is(err, flows.ErrUnreadable) {
+			a.log.Error("discord: event dropped: the client's record cannot be read", "user", in.User.String())
+			return []flows.Outbound{{Text: a.engine.Library().String("unreadable", "en")}}, nil
+		}
 		a.log.Warn("discord: event not saved; retrying", "user", in.User.String(), "error", errKind(err))
 		if !sleep(ctx, wait) {
 			return nil, err

@@ -199,6 +199,15 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) {
 						if err == nil || ctx.Err() != nil {
 							break
 						}
+						if errors.Is(err, flows.ErrUnreadable) {
+							// Retrying cannot help (a key was removed, a record is damaged):
+							// say so, and go on with everyone else's updates.
+							a.log.Error("telegram: update dropped: the client's record cannot be read", "update", u.ID, "error", errKind(err))
+							if _, _, chat := inbound(u, a.username); chat != 0 {
+								a.sendTo(ctx, chat, []flows.Outbound{{Text: a.engine.Library().String("unreadable", "en")}}, false)
+							}
+							break
+						}
 						a.log.Warn("telegram: update not saved; retrying", "update", u.ID, "error", errKind(err))
 						retry.wait(ctx)
 					}

@@ -523,3 +523,19 @@ func TestTelegramBadTokenIsAClearErrorWithoutTheToken(t *testing.T) {
 		t.Errorf("the token was printed:\n%s", out)
 	}
 }
+
+// TestTelegramUnreadableRecordDoesNotStallOthers: a client whose record cannot be read (sealed
+// with a key that was removed) is told so, and everyone else is still answered.
+func TestTelegramUnreadableRecordDoesNotStallOthers(t *testing.T) {
+	r := startTelegram(t)
+	const broken, other = int64(111), int64(222)
+	r.onboard(broken)
+	// Damage the client's record as a removed key would leave it.
+	if err := r.srv.Client().HSet(context.Background(), "interlude:{tg:111}:state", "state", "\x01garbage-record").Err(); err != nil {
+		t.Fatal(err)
+	}
+	r.say(broken, "/help")
+	r.expect(broken, "cannot read what I kept for you")
+	r.say(other, "/help")
+	r.expect(other, "What you can do")
+}

@@ -54,7 +54,12 @@ type Adapter struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+	// lanes keep one client's events in order: events are read in order from the gateway and
+	// each client's go through the same lane, while different clients' run side by side.
+	lanes [lanes]chan func()
 }
+
+const lanes = 16
 
 var _ flows.Sender = (*Adapter)(nil)
 
@@ -87,24 +92,91 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Adapter, error) {
 	s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentsGuilds
 	s.ShouldRetryOnRateLimit = false // we wait ourselves, bounded by a context
 	s.LogLevel = discordgo.LogError
-	s.SyncEvents = false
+	s.SyncEvents = true // handlers only acknowledge and queue, in the order events arrive
 	a := &Adapter{cfg: cfg, s: s, engine: engine, log: log, invalid: counter}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	for i := range a.lanes {
+		a.lanes[i] = make(chan func(), 256)
+		go func() {
+			for fn := range a.lanes[i] {
+				fn()
+				a.wg.Done()
+			}
+		}()
+	}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		a.connected.Store(true)
 		log.Info("discord: connected", "bot", r.User.Username)
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { a.connected.Store(false) })
-	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.track(func() { a.onMessage(m) }) })
-	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { a.track(func() { a.onEdit(m) }) })
-	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.track(func() { a.onInteraction(i) }) })
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+		if m.Author != nil {
+			a.enqueue(m.Author.ID, func() { a.onMessage(m) })
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) {
+		if m.Message != nil && m.Author != nil {
+			a.enqueue(m.Author.ID, func() { a.onEdit(m) })
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+		// Discord wants an answer within 3 s: acknowledge here, at once, and work in the lane.
+		if user := interactionUser(i); user != "" && a.ack(i) {
+			a.enqueue(user, func() { a.onInteraction(i) })
+		}
+	})
 	return a, nil
 }
 
-func (a *Adapter) track(fn func()) {
+func interactionUser(i *discordgo.InteractionCreate) string {
+	switch {
+	case i.User != nil:
+		return i.User.ID
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	}
+	return ""
+}
+
+// enqueue runs fn in the client's lane, after their earlier events.
+func (a *Adapter) enqueue(user string, fn func()) {
+	var h uint32
+	for i := 0; i < len(user); i++ {
+		h = h*31 + uint32(user[i])
+	}
 	a.wg.Add(1)
-	defer a.wg.Done()
-	fn()
+	select {
+	case a.lanes[h%lanes] <- fn:
+	case <-a.ctx.Done():
+		a.wg.Done()
+	}
+}
+
+// ack acknowledges an interaction; it returns whether there is work left to do.
+func (a *Adapter) ack(i *discordgo.InteractionCreate) bool {
+	ctx, cancel := context.WithTimeout(a.ctx, 2500*time.Millisecond)
+	defer cancel()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		if i.GuildID != "" {
+			// Never in a server: an ephemeral invitation to a DM, seen only by the person.
+			a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{
+				Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{
+					Content:         escape(a.engine.Library().String("dm_only", "en")),
+					Flags:           discordgo.MessageFlagsEphemeral,
+					AllowedMentions: &discordgo.MessageAllowedMentions{},
+				},
+			})
+			return false
+		}
+		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+		return true
+	case discordgo.InteractionMessageComponent:
+		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		return i.GuildID == ""
+	}
+	return false
 }
 
 // ErrUnauthorized means Discord refused the token.
@@ -264,30 +336,10 @@ func (a *Adapter) handle(ctx context.Context, in flows.Inbound) ([]flows.Outboun
 func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
 	ctx, cancel := context.WithTimeout(a.ctx, handleTimeout)
 	defer cancel()
-	user := i.User
-	if user == nil && i.Member != nil {
-		user = i.Member.User
-	}
-	if user == nil {
-		return
-	}
-	inGuild := i.GuildID != ""
+	user := &discordgo.User{ID: interactionUser(i)}
 	metrics.Inbound.WithLabelValues("discord").Inc()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		if inGuild {
-			// Never in a server: an ephemeral invitation to a DM, seen only by the person.
-			a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{
-				Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{
-					Content:         escape(a.engine.Library().String("dm_only", "en")),
-					Flags:           discordgo.MessageFlagsEphemeral,
-					AllowedMentions: &discordgo.MessageAllowedMentions{},
-				},
-			})
-			return
-		}
-		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
 		data := i.ApplicationCommandData()
 		text := "/" + data.Name
 		for _, o := range data.Options {
@@ -302,10 +354,6 @@ func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
 		}
 		a.answerDeferred(ctx, i.Interaction, in.User, outs)
 	case discordgo.InteractionMessageComponent:
-		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
-		if inGuild {
-			return
-		}
 		in := flows.Inbound{User: userKey(user.ID), UpdateID: "dc:" + i.ID, Button: i.MessageComponentData().CustomID, LanguageHint: string(i.Locale)}
 		outs, err := a.handle(ctx, in)
 		if err != nil {

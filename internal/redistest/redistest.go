@@ -140,10 +140,14 @@ func (s *Server) Client() *redis.Client {
 	return s.client
 }
 
-// Kill stops the server with SIGKILL, as a crash would.
+// Kill stops the server with SIGKILL, as a crash would (an in-process miniredis is closed).
 func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.mini != nil {
+		s.mini.Close()
+		return
+	}
 	if s.cmd == nil {
 		return
 	}
@@ -156,6 +160,12 @@ func (s *Server) Kill() {
 // what was written survives as the fsync policy allows).
 func (s *Server) Restart() {
 	s.t.Helper()
+	if s.mini != nil {
+		if err := s.mini.Restart(); err != nil {
+			s.t.Fatal(err)
+		}
+		return
+	}
 	if !s.Real || s.dir == "" {
 		s.t.Fatalf("Restart needs a private redis-server")
 	}

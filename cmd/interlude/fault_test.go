@@ -108,6 +108,7 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	tg := telegramtest.New(t, "")
 	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t)
+	srv.RequireReal(t, "the polling lease of a killed bot must expire")
 	env := baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
 		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
 		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR=127.0.0.1:0",

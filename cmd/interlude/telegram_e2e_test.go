@@ -419,6 +419,7 @@ func TestTelegramPollerTakeOver(t *testing.T) {
 	tg := telegramtest.New(t, "")
 	tg.SetMaxPollWait(200 * time.Millisecond)
 	srv := redistest.Start(t)
+	srv.RequireReal(t, "the polling lease of a killed replica must expire")
 	env := func(addr string) []string {
 		return baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
 			"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,

@@ -173,6 +173,16 @@ func (s *Server) Restart() {
 	s.start()
 }
 
+// RequireReal skips the test when the server is the in-process fallback, which cannot do what
+// the test needs (keys that expire on their own, say). Under CI=true there is no fallback, so
+// such a test never skips there.
+func (s *Server) RequireReal(t testing.TB, why string) {
+	t.Helper()
+	if !s.Real {
+		t.Skipf("needs a real redis-server (%s); install redis-server to run it", why)
+	}
+}
+
 // Dir is the server's data directory.
 func (s *Server) Dir() string { return s.dir }
 

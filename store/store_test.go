@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,11 +43,7 @@ func TestSaveLoadRoundTripAndNothingReadableInRedis(t *testing.T) {
 	}
 	keys, _ := srv.Client().Keys(ctx, "*").Result()
 	for _, k := range keys {
-		dump, err := srv.Client().Dump(ctx, k).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains([]byte(dump), []byte("sister")) {
+		if strings.Contains(srv.Raw(k), "sister") {
 			t.Errorf("key %s holds the client's words in plaintext", k)
 		}
 	}

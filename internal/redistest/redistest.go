@@ -188,3 +188,30 @@ func (s *Server) Dir() string { return s.dir }
 
 // String describes the server for logs.
 func (s *Server) String() string { return fmt.Sprintf("redis %s (real=%v)", s.URL, s.Real) }
+
+// Raw returns everything stored under a key, as text, whatever its type: what someone reading
+// Redis directly would see. (DUMP would do on a real server, but the fallback lacks it.)
+func (s *Server) Raw(key string) string {
+	s.t.Helper()
+	ctx := context.Background()
+	c := s.Client()
+	var parts []string
+	switch typ, _ := c.Type(ctx, key).Result(); typ {
+	case "string":
+		v, _ := c.Get(ctx, key).Result()
+		parts = append(parts, v)
+	case "hash":
+		for k, v := range c.HGetAll(ctx, key).Val() {
+			parts = append(parts, k, v)
+		}
+	case "list":
+		parts = append(parts, c.LRange(ctx, key, 0, -1).Val()...)
+	case "zset":
+		for _, z := range c.ZRangeWithScores(ctx, key, 0, -1).Val() {
+			parts = append(parts, fmt.Sprint(z.Member))
+		}
+	case "set":
+		parts = append(parts, c.SMembers(ctx, key).Val()...)
+	}
+	return strings.Join(parts, "\n")
+}

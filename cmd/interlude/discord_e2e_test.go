@@ -108,6 +108,26 @@ func (r *dcRig) click(user, channel string, m map[string]any, label string) {
 	r.t.Fatalf("no button %q in %s", label, raw)
 }
 
+// onboard walks a client through /start by DM: the not-therapy statement before the consent
+// question, consent by button, a zone, no appointment yet, Sunday check-ins.
+func (r *dcRig) onboard(user, zone string) {
+	r.t.Helper()
+	ch := r.dc.DMChannel(user)
+	r.dm(user, "/start")
+	consent := r.expect(ch, "Is that OK?")
+	if text := unescape(consent["content"].(string)); strings.Index(text, "not therapy") < 0 || strings.Index(text, "not therapy") > strings.Index(text, "Is that OK?") {
+		r.t.Errorf("consent asked before the not-therapy statement: %q", text)
+	}
+	r.click(user, ch, consent, "Yes, keep my answers")
+	r.expect(ch, "Which time zone")
+	r.dm(user, zone)
+	r.expect(ch, "usual therapy appointment")
+	r.dm(user, "later")
+	r.expect(ch, "weekly check-in suit you")
+	r.dm(user, "Sunday 19:00")
+	r.expect(ch, "All set")
+}
+
 func (r *dcRig) dm(user, text string) {
 	r.dc.Dispatch(discordtest.DMMessage(r.dc.DMChannel(user), user, text))
 }
@@ -133,19 +153,7 @@ func TestDiscordClientJourney(t *testing.T) {
 	}
 
 	// Onboarding by DM, with buttons.
-	r.dm(user, "/start")
-	consent := r.expect(ch, "Is that OK?")
-	if !strings.Contains(unescape(consent["content"].(string)), "not therapy") {
-		t.Errorf("consent asked before the not-therapy statement")
-	}
-	r.click(user, ch, consent, "Yes, keep my answers")
-	r.expect(ch, "Which time zone")
-	r.dm(user, "Vienna")
-	r.expect(ch, "usual therapy appointment")
-	r.dm(user, "later")
-	r.expect(ch, "weekly check-in suit you")
-	r.dm(user, "Sunday 19:00")
-	r.expect(ch, "All set")
+	r.onboard(user, "Vienna")
 
 	// A check-in through a slash command in the DM.
 	r.slash(user, ch, "", "checkin", nil)
@@ -211,19 +219,9 @@ func TestDiscordCannotDMAndRateLimits(t *testing.T) {
 	r := startDiscord(t, srv)
 	const user = "400000000000000002"
 	ch := r.dc.DMChannel(user)
-	r.dm(user, "/start")
-	consent := r.expect(ch, "Is that OK?")
-	r.click(user, ch, consent, "Yes, keep my answers")
-	r.expect(ch, "Which time zone")
-	r.dm(user, "Berlin")
-	r.expect(ch, "usual therapy appointment")
-	r.dm(user, "later")
-	r.expect(ch, "weekly check-in suit you")
-
-	// A 429: the adapter waits what Discord says and the message arrives once.
+	// A 429 while onboarding: the adapter waits what Discord says and the message arrives once.
 	r.dc.FailNext("POST /channels/*/messages", 2, discordtest.RateLimit(0.2))
-	r.dm(user, "Sunday 19:00")
-	r.expect(ch, "All set")
+	r.onboard(user, "Berlin")
 	if n := strings.Count(toJSON(r.dc.Messages(ch)), "All set"); n != 1 {
 		t.Errorf("the answer arrived %d times", n)
 	}
@@ -244,17 +242,8 @@ func TestDiscordAndTelegramClientsAreSeparate(t *testing.T) {
 	const id = "123456789"
 	ch := r.dc.DMChannel(id)
 
-	// On Discord: onboarded, with an agenda item.
-	r.dm(id, "/start")
-	consent := r.expect(ch, "Is that OK?")
-	r.click(id, ch, consent, "Yes, keep my answers")
-	r.expect(ch, "Which time zone")
-	r.dm(id, "Berlin")
-	r.expect(ch, "usual therapy appointment")
-	r.dm(id, "later")
-	r.expect(ch, "weekly check-in suit you")
-	r.dm(id, "Sunday 19:00")
-	r.expect(ch, "All set")
+	// On Discord: onboarded, in the middle of a check-in.
+	r.onboard(id, "Berlin")
 	r.dm(id, "/checkin")
 	r.expect(ch, "How has your week been")
 	r.dm(id, "5")

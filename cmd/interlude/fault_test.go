@@ -223,6 +223,7 @@ func TestRedisDown(t *testing.T) {
 	tg := telegramtest.New(t, "")
 	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t, redistest.WithAOF("always"))
+	srv.RequireReal(t, "Redis is stopped and started again with its append-only file")
 	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
 	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
 		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
@@ -265,6 +266,7 @@ func TestRedisRestartEverySec(t *testing.T) {
 	tg := telegramtest.New(t, "")
 	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t, redistest.WithAOF("everysec"))
+	srv.RequireReal(t, "Redis is killed and started again with its append-only file")
 	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
 	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
 		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,

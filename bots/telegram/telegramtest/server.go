@@ -56,7 +56,8 @@ type Server struct {
 
 	mu         sync.Mutex
 	calls      []Call
-	callsCh    chan struct{} // closed and replaced when a call is recorded
+	sentTo     map[int64][]int // indexes in calls of successful sends, by chat
+	callsCh    chan struct{}   // closed and replaced when a call is recorded
 	queue      []queued
 	nextUpdate int64
 	pushedCh   chan struct{} // closed and replaced when an update is pushed
@@ -373,13 +374,17 @@ func matchAny(m string, methods []string) bool {
 // Sent returns the messages the bot successfully sent to chatID: its sendMessage,
 // sendPhoto, sendDocument (any send* but sendChatAction) calls that did not fail, in order.
 func (s *Server) Sent(chatID int64) []Call {
-	var out []Call
-	for _, c := range s.Calls() {
-		if strings.HasPrefix(c.Method, "send") && c.Method != "sendChatAction" && !c.Failed() && c.ChatID() == chatID {
-			out = append(out, c)
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Call, 0, len(s.sentTo[chatID]))
+	for _, i := range s.sentTo[chatID] {
+		out = append(out, s.calls[i])
 	}
 	return out
+}
+
+func isSend(c Call) bool {
+	return strings.HasPrefix(c.Method, "send") && c.Method != "sendChatAction" && !c.Failed()
 }
 
 // WaitFor returns the first call, already received or yet to come, for which pred is true.
@@ -547,6 +552,12 @@ func (s *Server) answer(w http.ResponseWriter, c *Call, result any, f *Fault) {
 	}
 	s.mu.Lock()
 	s.calls = append(s.calls, *c)
+	if isSend(*c) {
+		if s.sentTo == nil {
+			s.sentTo = map[int64][]int{}
+		}
+		s.sentTo[c.ChatID()] = append(s.sentTo[c.ChatID()], len(s.calls)-1)
+	}
 	close(s.callsCh)
 	s.callsCh = make(chan struct{})
 	s.mu.Unlock()

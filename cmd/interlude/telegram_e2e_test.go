@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -539,4 +540,34 @@ func TestTelegramUnreadableRecordDoesNotStallOthers(t *testing.T) {
 	r.expect(broken, "cannot read what I kept for you")
 	r.say(other, "/help")
 	r.expect(other, "What you can do")
+}
+
+// TestSIGTERMStopsCleanly: on SIGTERM the bot stops taking work, finishes, gives its polling
+// lease up (so another replica need not wait for it to run out) and exits 0, in bounded time.
+func TestSIGTERMStopsCleanly(t *testing.T) {
+	r := startTelegram(t)
+	r.onboard(606)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(r.proc.output(), "lease taken") {
+		if time.Now().After(deadline) {
+			t.Fatal("the bot never took the polling lease")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := r.proc.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.proc.cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, r.proc.output())
+	}
+	if took := time.Since(start); took > 25*time.Second {
+		t.Errorf("stopping took %v", took)
+	}
+	if n, _ := r.srv.Client().Exists(context.Background(), "interlude:{lease:telegram-poll}").Result(); n != 0 {
+		t.Error("the polling lease was not given up")
+	}
+	if !strings.Contains(r.proc.output(), "shutting down") {
+		t.Error("no shutdown in the logs")
+	}
 }

@@ -220,16 +220,10 @@ func mustKey(t *testing.T) []byte {
 // TestRedisDown stops Redis (with AOF, fsync always) while clients write in polling mode; no
 // update is lost: each is answered once Redis is back, in order.
 func TestRedisDown(t *testing.T) {
-	tg := telegramtest.New(t, "")
-	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t, redistest.WithAOF("always"))
 	srv.RequireReal(t, "Redis is stopped and started again with its append-only file")
-	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
-	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
-		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
-		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR="+r.addr, "INTERLUDE_LEASE_TTL=2s")
-	r.proc = startProc(t, r.env, "run")
-	r.waitReady()
+	r := startTelegramOn(t, srv)
+	tg := r.tg
 	d := &driver{t: t, tg: tg}
 	const chat = int64(8080)
 	for _, s := range conversation(chat)[:6] {
@@ -263,16 +257,10 @@ func TestRedisDown(t *testing.T) {
 // TestRedisRestartEverySec restarts Redis with appendfsync everysec under load: Redis may lose
 // up to a second of writes, but the bot recovers by itself and answers again.
 func TestRedisRestartEverySec(t *testing.T) {
-	tg := telegramtest.New(t, "")
-	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t, redistest.WithAOF("everysec"))
 	srv.RequireReal(t, "Redis is killed and started again with its append-only file")
-	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
-	r.env = baseEnv("INTERLUDE_TELEGRAM_TOKEN="+tg.Token, "INTERLUDE_TELEGRAM_API_URL="+tg.URL,
-		"INTERLUDE_TELEGRAM_POLL_TIMEOUT=1s", "INTERLUDE_REDIS_URL="+srv.URL,
-		"INTERLUDE_ENCRYPTION_KEY="+testKey, "INTERLUDE_HTTP_ADDR="+r.addr)
-	r.proc = startProc(t, r.env, "run")
-	r.waitReady()
+	r := startTelegramOn(t, srv)
+	tg := r.tg
 	for i := range 200 {
 		tg.Push(telegramtest.PrivateText(int64(9000+i%20), "/help"))
 		if i == 100 {

@@ -45,7 +45,13 @@ func freeAddr(t *testing.T) string {
 
 func startTelegram(t *testing.T, extra ...string) *tgRig {
 	t.Helper()
-	r := &tgRig{t: t, tg: telegramtest.New(t, ""), srv: redistest.Start(t), addr: freeAddr(t), seen: map[int64]int{}}
+	return startTelegramOn(t, redistest.Start(t), extra...)
+}
+
+// startTelegramOn is startTelegram on a Redis the test prepared (with AOF, say).
+func startTelegramOn(t *testing.T, srv *redistest.Server, extra ...string) *tgRig {
+	t.Helper()
+	r := &tgRig{t: t, tg: telegramtest.New(t, ""), srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
 	r.tg.SetMaxPollWait(200 * time.Millisecond)
 	r.env = baseEnv(append([]string{
 		"INTERLUDE_TELEGRAM_TOKEN=" + r.tg.Token,

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -247,7 +246,7 @@ func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
 	if t.erase {
 		return &Change{Rev: snap.Rev, Erase: true, UpdateID: updateID}, nil
 	}
-	state, err := json.Marshal(t.st)
+	state, err := encodeRecord(t.st)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +262,7 @@ func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
 		c.TTL = preConsentTTL
 	}
 	for _, en := range t.entries {
-		b, err := json.Marshal(en)
+		b, err := encodeRecord(en)
 		if err != nil {
 			return nil, err
 		}

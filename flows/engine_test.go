@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -135,10 +134,7 @@ func TestOnboardingCompletesAndIsRemembered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got flows.State
-	if err := json.Unmarshal(snap.State, &got); err != nil {
-		t.Fatal(err)
-	}
+	got := mustState(t, snap.State)
 	if got.Consent == nil || got.Consent.Version != 1 || !got.Consent.At.Equal(now) {
 		t.Errorf("consent = %+v, want version 1 at %v", got.Consent, now)
 	}
@@ -195,8 +191,7 @@ func TestRaisedConsentVersionAsksAgain(t *testing.T) {
 	}
 	c.press("Yes, keep my answers")
 	snap, _ := st.Load(context.Background(), user, "")
-	var got flows.State
-	_ = json.Unmarshal(snap.State, &got)
+	got := mustState(t, snap.State)
 	if got.Consent.Version != 2 {
 		t.Errorf("consent version = %d, want 2", got.Consent.Version)
 	}
@@ -229,15 +224,21 @@ func TestOldAndForgedButtonsChangeNothing(t *testing.T) {
 	}
 }
 
+func mustState(t *testing.T, b []byte) *flows.State {
+	t.Helper()
+	st, err := flows.DecodeState(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // decoded reads a stored state, leaving out when the client was last active.
 func decoded(t *testing.T, b []byte) flows.State {
 	t.Helper()
-	var st flows.State
-	if err := json.Unmarshal(b, &st); err != nil {
-		t.Fatal(err)
-	}
+	st := mustState(t, b)
 	st.Active = time.Time{}
-	return st
+	return *st
 }
 
 func TestDuplicateUpdateIsAppliedOnce(t *testing.T) {
@@ -313,8 +314,8 @@ func lastEntry(t *testing.T, st *store.Store, user flows.UserKey) flows.Entry {
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("entries: %v (%d)", err, len(recs))
 	}
-	var e flows.Entry
-	if err := json.Unmarshal(recs[len(recs)-1], &e); err != nil {
+	e, err := flows.DecodeEntry(recs[len(recs)-1])
+	if err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -399,8 +400,7 @@ func TestControlAndBidiCharactersAreDropped(t *testing.T) {
 		t.Fatalf("cleaned zone not accepted: %q", joined(outs))
 	}
 	snap, _ := st.Load(context.Background(), user, "")
-	var got flows.State
-	_ = json.Unmarshal(snap.State, &got)
+	got := mustState(t, snap.State)
 	if got.Zone != "Europe/Berlin" {
 		t.Errorf("zone = %q", got.Zone)
 	}

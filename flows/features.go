@@ -48,9 +48,9 @@ func (t *turn) loadEntries() []Entry {
 	}
 	out := make([]Entry, 0, len(recs))
 	for _, r := range recs {
-		var e Entry
-		if err := json.Unmarshal(r, &e); err != nil {
-			t.err = fmt.Errorf("decode history entry: %w", err)
+		e, err := DecodeEntry(r)
+		if err != nil {
+			t.err = err
 			return nil
 		}
 		out = append(out, e)

@@ -31,30 +31,30 @@ var Reminders = []Reminder{RemindCheckin, RemindPrepare, RemindReflect, RemindNu
 // Schedule is when the bot writes on its own, in the client's time zone.
 type Schedule struct {
 	// Checkin is the weekly check-in time; nil means no check-ins.
-	Checkin *when.Weekly `json:"checkin,omitempty"`
+	Checkin *when.Weekly `json:"checkin,omitempty" cbor:"1,keyasint,omitempty"`
 	// Appointment is the therapy appointment.
-	Appointment when.Appointment `json:"appointment,omitzero"`
+	Appointment when.Appointment `json:"appointment,omitzero" cbor:"2,keyasint,omitzero"`
 	// PrepHours is how long before a session the preparation reminder comes (2, 24 or 48).
-	PrepHours int `json:"prep_hours,omitempty"`
+	PrepHours int `json:"prep_hours,omitempty" cbor:"3,keyasint,omitempty"`
 	// ReflectHours is how long after a session the reflection comes; -1 turns it off.
-	ReflectHours int `json:"reflect_hours,omitempty"`
+	ReflectHours int `json:"reflect_hours,omitempty" cbor:"4,keyasint,omitempty"`
 	// Paused silences every reminder; PausedUntil, when set, ends the pause by itself.
-	Paused      bool      `json:"paused,omitempty"`
-	PausedUntil time.Time `json:"paused_until,omitzero"`
+	Paused      bool      `json:"paused,omitempty" cbor:"5,keyasint,omitempty"`
+	PausedUntil time.Time `json:"paused_until,omitzero" cbor:"6,keyasint,omitzero"`
 	// Fired is, per reminder, the last occurrence handled (sent, skipped or paused). Nothing at
 	// or before it is sent again: the idempotency key of a reminder is (client, kind, occurrence).
-	Fired map[Reminder]time.Time `json:"fired,omitempty"`
+	Fired map[Reminder]time.Time `json:"fired,omitempty" cbor:"7,keyasint,omitempty"`
 	// Pending is the scheduled check-in waiting for a first answer, for the nudge and expiry.
-	Pending *Pending `json:"pending,omitempty"`
+	Pending *Pending `json:"pending,omitempty" cbor:"8,keyasint,omitempty"`
 	// Sent counts the scheduled check-ins sent (every fourth repeats the disclaimer).
-	Sent int `json:"sent,omitempty"`
+	Sent int `json:"sent,omitempty" cbor:"9,keyasint,omitempty"`
 }
 
 // Pending is a scheduled check-in that has not been answered yet.
 type Pending struct {
-	Occurrence time.Time `json:"occurrence"`
-	SentAt     time.Time `json:"sent_at"`
-	Nudged     bool      `json:"nudged,omitempty"`
+	Occurrence time.Time `json:"occurrence" cbor:"1,keyasint,omitempty"`
+	SentAt     time.Time `json:"sent_at" cbor:"2,keyasint,omitempty"`
+	Nudged     bool      `json:"nudged,omitempty" cbor:"3,keyasint,omitempty"`
 }
 
 // Defaults of a new schedule.
@@ -474,7 +474,9 @@ func (t *turn) scheduleText() string {
 	}
 	appt := t.str("no_session")
 	if sc.Appointment.Kind != when.KindNone {
-		appt = fill(t.str("session_at"), map[string]string{"when": sc.Appointment.Describe(t.locale())})
+		a := sc.Appointment
+		a.Anchor = a.Anchor.In(t.zone()) // said in the client's clock time
+		appt = fill(t.str("session_at"), map[string]string{"when": a.Describe(t.locale())})
 		if sc.Appointment.Kind == when.KindOnce && !sc.Appointment.Anchor.After(t.now) {
 			appt = t.str("no_session")
 		}

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,73 +12,73 @@ import (
 // encrypted as one record, so a change to it is one atomic write.
 type State struct {
 	// Locale is the client's language ("en", "de").
-	Locale string `json:"locale,omitempty"`
+	Locale string `json:"locale,omitempty" cbor:"1,keyasint,omitempty"`
 	// Zone is the client's IANA time zone, or a fixed offset such as "UTC+05:30".
-	Zone string `json:"zone,omitempty"`
+	Zone string `json:"zone,omitempty" cbor:"2,keyasint,omitempty"`
 	// Consent is the client's consent to keep what they write; nil until they gave it.
-	Consent *Consent `json:"consent,omitempty"`
+	Consent *Consent `json:"consent,omitempty" cbor:"3,keyasint,omitempty"`
 	// Flow and Step are where the client is in a conversation; empty when in none.
-	Flow string `json:"flow,omitempty"`
-	Step string `json:"step,omitempty"`
+	Flow string `json:"flow,omitempty" cbor:"4,keyasint,omitempty"`
+	Step string `json:"step,omitempty" cbor:"5,keyasint,omitempty"`
 	// Ask counts the questions asked; buttons carry it, so an old button is recognised.
-	Ask int `json:"ask,omitempty"`
+	Ask int `json:"ask,omitempty" cbor:"6,keyasint,omitempty"`
 	// Vars are the answers given in the current flow.
-	Vars map[string]string `json:"vars,omitempty"`
+	Vars map[string]string `json:"vars,omitempty" cbor:"7,keyasint,omitempty"`
 	// FlowAt is when the current flow started.
-	FlowAt time.Time `json:"flow_at,omitzero"`
+	FlowAt time.Time `json:"flow_at,omitzero" cbor:"8,keyasint,omitzero"`
 	// Inactive is set when the client blocked the bot; nothing is sent until they /start again.
-	Inactive bool `json:"inactive,omitempty"`
+	Inactive bool `json:"inactive,omitempty" cbor:"9,keyasint,omitempty"`
 	// Since is when the client first talked to the bot.
-	Since time.Time `json:"since,omitzero"`
+	Since time.Time `json:"since,omitzero" cbor:"10,keyasint,omitzero"`
 	// Agenda is what the client wants to bring to a session.
-	Agenda []AgendaItem `json:"agenda,omitempty"`
+	Agenda []AgendaItem `json:"agenda,omitempty" cbor:"11,keyasint,omitempty"`
 	// Intention is the one thing the client wanted to take into the week (after a session).
-	Intention string `json:"intention,omitempty"`
+	Intention string `json:"intention,omitempty" cbor:"12,keyasint,omitempty"`
 	// Prompt is the id of the reflective prompt the client is being asked, if any.
-	Prompt string `json:"prompt,omitempty"`
+	Prompt string `json:"prompt,omitempty" cbor:"13,keyasint,omitempty"`
 	// Rotation is where the client is in the prompt library.
-	Rotation Rotation `json:"rotation,omitzero"`
+	Rotation Rotation `json:"rotation,omitzero" cbor:"14,keyasint,omitzero"`
 	// Schedule is when the bot writes on its own.
-	Schedule Schedule `json:"schedule,omitzero"`
+	Schedule Schedule `json:"schedule,omitzero" cbor:"15,keyasint,omitzero"`
 	// Active is when the client last wrote or pressed something.
-	Active time.Time `json:"active,omitzero"`
+	Active time.Time `json:"active,omitzero" cbor:"16,keyasint,omitzero"`
 	// LastUpdate is the id of the last platform update applied. When it comes again (the bot
 	// crashed after saving it but before answering), the pending question is asked again.
-	LastUpdate string `json:"last_update,omitempty"`
+	LastUpdate string `json:"last_update,omitempty" cbor:"17,keyasint,omitempty"`
 	// Ended is "flow/step" of the end step the last update reached, so that its closing words
 	// can be said again when that update comes again.
-	Ended string `json:"ended,omitempty"`
+	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.
 type AgendaItem struct {
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
+	Text string    `json:"text" cbor:"1,keyasint,omitempty"`
+	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
 	// Done is set once the item went into a session summary.
-	Done bool `json:"done,omitempty"`
+	Done bool `json:"done,omitempty" cbor:"3,keyasint,omitempty"`
 }
 
 // Rotation makes prompts rotate across topics without repeats until a topic's pool is used up.
 type Rotation struct {
 	// Next is the index of the next topic, in the library's sorted topic order.
-	Next int `json:"next,omitempty"`
+	Next int `json:"next,omitempty" cbor:"1,keyasint,omitempty"`
 	// Used are the prompt ids already asked in topics whose pool is not yet used up.
-	Used []string `json:"used,omitempty"`
+	Used []string `json:"used,omitempty" cbor:"2,keyasint,omitempty"`
 }
 
 // Consent records that the client agreed to have what they write kept.
 type Consent struct {
-	Version int       `json:"version"`
-	At      time.Time `json:"at"`
+	Version int       `json:"version" cbor:"1,keyasint,omitempty"`
+	At      time.Time `json:"at" cbor:"2,keyasint,omitempty"`
 }
 
 // Entry is one finished (or left) flow in the client's history.
 type Entry struct {
-	Flow     string            `json:"flow"`
-	Started  time.Time         `json:"started"`
-	At       time.Time         `json:"at"`
-	Complete bool              `json:"complete"`
-	Answers  map[string]string `json:"answers"`
+	Flow     string            `json:"flow" cbor:"1,keyasint,omitempty"`
+	Started  time.Time         `json:"started" cbor:"2,keyasint,omitempty"`
+	At       time.Time         `json:"at" cbor:"3,keyasint,omitempty"`
+	Complete bool              `json:"complete" cbor:"4,keyasint,omitempty"`
+	Answers  map[string]string `json:"answers" cbor:"5,keyasint,omitempty"`
 }
 
 // Snapshot is a client's stored state as the store read it.
@@ -135,9 +134,10 @@ func decodeState(b []byte) (*State, error) {
 	if len(b) == 0 {
 		return st, nil
 	}
-	if err := json.Unmarshal(b, st); err != nil {
+	if err := decodeRecord(b, st); err != nil {
 		return nil, fmt.Errorf("%w: decode state: %w", ErrUnreadable, err)
 	}
+	st.inUTC()
 	return st, nil
 }
 

@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -95,8 +94,8 @@ func checkState(t *testing.T, lib *flows.Library, store *memStore, user flows.Us
 	if snap.State == nil {
 		return
 	}
-	var st flows.State
-	if err := json.Unmarshal(snap.State, &st); err != nil {
+	st, err := flows.DecodeState(snap.State)
+	if err != nil {
 		t.Fatalf("%s: state does not decode: %v", where, err)
 	}
 	if st.Flow != "" {

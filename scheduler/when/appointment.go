@@ -34,14 +34,14 @@ func (k AppointmentKind) String() string {
 
 // Appointment is a client's therapy appointment.
 type Appointment struct {
-	Kind AppointmentKind
+	Kind AppointmentKind `cbor:"1,keyasint,omitempty"`
 	// Weekly is the day and time of a weekly or biweekly appointment.
-	Weekly Weekly
+	Weekly Weekly `cbor:"2,keyasint,omitzero"`
 	// Anchor is, for a biweekly appointment, one of its occurrences (the
 	// first, unless the client named another date), which decides which
 	// weeks are "on"; for a one-off appointment, its date and time. It is
 	// zero for the other kinds.
-	Anchor time.Time
+	Anchor time.Time `cbor:"3,keyasint,omitzero"`
 }
 
 // Next returns the first occurrence of a strictly after after, with the

@@ -10,9 +10,9 @@ import (
 // Weekly is a time of the week in the client's own time zone, such as a
 // weekly check-in on Sunday at 19:00.
 type Weekly struct {
-	Day    time.Weekday
-	Hour   int // 0–23
-	Minute int // 0–59
+	Day    time.Weekday `cbor:"1,keyasint,omitempty"`
+	Hour   int          `cbor:"2,keyasint,omitempty"` // 0–23
+	Minute int          `cbor:"3,keyasint,omitempty"` // 0–59
 }
 
 // String formats w as "Sunday 19:00", which [ParseWeekly] reads back.

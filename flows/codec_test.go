@@ -20,9 +20,9 @@ func fullState() *State {
 		FlowAt: at, Inactive: true, Since: at, Agenda: []AgendaItem{{Text: "Grenzen", At: at, Done: true}, {Text: "Urlaub", At: at}},
 		Intention: "mehr Pausen", Prompt: "rel-03", Rotation: Rotation{Next: 4, Used: []string{"rel-03", "proc-07"}},
 		Schedule: Schedule{
-			Checkin:      &w,
-			Appointment:  when.Appointment{Kind: when.KindOnce, Anchor: time.Date(2026, 12, 3, 15, 0, 0, 0, berlin)},
-			PrepHours:    48, ReflectHours: -1, Paused: true, PausedUntil: at,
+			Checkin:     &w,
+			Appointment: when.Appointment{Kind: when.KindOnce, Anchor: time.Date(2026, 12, 3, 15, 0, 0, 0, berlin)},
+			PrepHours:   48, ReflectHours: -1, Paused: true, PausedUntil: at,
 			Fired:   map[Reminder]time.Time{RemindCheckin: at, RemindPrepare: at.Add(time.Hour)},
 			Pending: &Pending{Occurrence: at, SentAt: at, Nudged: true}, Sent: 9,
 		},

@@ -1,0 +1,30 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/redis/go-redis/v9"
+)
+
+// FloorMessage does, with bare go-redis, the Redis work of handling one message and nothing
+// else: the pipelined read of the state and of the update id that [Store.Load] does, then the
+// save script of [Store.Save] with a ready record of stateSize bytes (and a history entry of
+// entrySize bytes when entrySize > 0). It returns the new revision. Benchmarks compare the
+// engine with it: what the engine costs beyond it is decoding, deciding, encoding and sealing.
+func FloorMessage(ctx context.Context, rdb redis.UniversalClient, u flows.UserKey, updateID string, rev int64, stateSize, entrySize int) (int64, error) {
+	pipe := rdb.Pipeline()
+	pipe.HMGet(ctx, stateKey(u), "rev", "state")
+	pipe.ZScore(ctx, seenKey(u), updateID)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return 0, err
+	}
+	args := []any{rev, strings.Repeat("s", stateSize), time.Hour.Milliseconds(), updateID, time.Now().UnixMilli(), SeenTTL.Milliseconds(), "0"}
+	if entrySize > 0 {
+		args = append(args, strings.Repeat("e", entrySize))
+	}
+	return saveScript.Run(ctx, rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
+}

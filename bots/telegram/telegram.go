@@ -86,7 +86,12 @@ func New(ctx context.Context, cfg Config, engine Engine, marks Marks, log *slog.
 	}
 	client := cfg.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+		// Every request goes to one host. Go's default transport keeps only two idle connections
+		// per host, so a batch answered by many workers at once would open (and throw away) a
+		// new connection for most answers; keep one per worker.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = batchWorkers + 8 // the workers, the poller, reminders
+		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: tr}
 	}
 	a := &Adapter{cfg: cfg, engine: engine, marks: marks, log: log, client: client}
 	b, err := bot.New(cfg.Token,
@@ -171,8 +176,10 @@ func (a *Adapter) Poll(ctx context.Context) error {
 	return nil
 }
 
-// batchWorkers is how many clients' updates of one batch are handled at the same time.
-const batchWorkers = 16
+// batchWorkers is how many clients' updates of one batch are handled at the same time. A batch
+// holds at most 100 updates and the next is asked for only when all are handled, so the more
+// of them run at once, the less the slowest holds everyone else up.
+const batchWorkers = 64
 
 // handleBatch handles a batch of updates: those of one chat in order, different chats at the
 // same time. It returns when every update is saved (or ctx ends); one that cannot be saved is

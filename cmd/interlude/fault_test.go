@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -33,32 +32,35 @@ type driver struct {
 // chat, sent after it, that contains want. A bot that is killed and restarted on the way is
 // fine: Telegram delivers unconfirmed updates again, and the bot asks the pending question again.
 func (d *driver) step(chat int64, send, want string) error {
-	before := len(d.tg.Sent(chat))
+	seen := len(d.tg.Sent(chat))
 	if label, ok := strings.CutPrefix(send, "["); ok {
 		label = strings.TrimSuffix(label, "]")
-		data, err := d.button(chat, label)
+		data, msg, err := d.button(chat, label)
 		if err != nil {
 			return err
 		}
-		d.tg.Push(telegramtest.Callback(chat, 1, data))
+		d.tg.Push(telegramtest.Callback(chat, msg, data))
 	} else {
 		d.tg.Push(telegramtest.PrivateText(chat, send))
 	}
 	deadline := time.Now().Add(90 * time.Second) // a bound for a hung bot, not a speed test
-	for time.Now().Before(deadline) {
-		sent := d.tg.Sent(chat)
-		for _, c := range sent[min(before, len(sent)):] {
+	for {
+		sent := d.tg.WaitSent(chat, seen, time.Until(deadline))
+		if len(sent) == 0 {
+			return fmt.Errorf("chat %d: after %q no message with %q", chat, send, want)
+		}
+		for _, c := range sent {
 			if strings.Contains(visible(c), want) {
 				return nil
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		seen += len(sent)
 	}
-	return fmt.Errorf("chat %d: after %q no message with %q", chat, send, want)
 }
 
-// button finds the callback data of the newest button with the label in the chat.
-func (d *driver) button(chat int64, label string) (string, error) {
+// button finds the callback data of the newest button with the label in the chat, and the id
+// of the message it is under.
+func (d *driver) button(chat int64, label string) (data string, messageID int, err error) {
 	sent := d.tg.Sent(chat)
 	for i := len(sent) - 1; i >= 0; i-- {
 		var kb struct {
@@ -73,28 +75,41 @@ func (d *driver) button(chat int64, label string) (string, error) {
 		for _, row := range kb.InlineKeyboard {
 			for _, b := range row {
 				if b.Text == label {
-					return b.CallbackData, nil
+					return b.CallbackData, sent[i].MessageID, nil
 				}
 			}
 		}
 	}
-	return "", fmt.Errorf("chat %d: no button %q", chat, label)
+	return "", 0, fmt.Errorf("chat %d: no button %q", chat, label)
 }
 
 // conversation is one client's onboarding and first check-in.
 func conversation(id int64) [][2]string {
+	return append(onboardingSteps(), checkinSteps(7, "calm", fmt.Sprintf("moment-%d", id), "/skip", fmt.Sprintf("agenda-%d", id))...)
+}
+
+// onboardingSteps are a new client's /start: consent, Berlin, no appointment yet, check-ins
+// on Sundays at 19:00.
+func onboardingSteps() [][2]string {
 	return [][2]string{
 		{"/start", "Is that OK?"},
 		{"[Yes, keep my answers]", "Which time zone"},
 		{"Berlin", "usual therapy appointment"},
 		{"later", "weekly check-in suit you"},
 		{"Sunday 19:00", "All set"},
+	}
+}
+
+// checkinSteps are a /checkin with the mood pressed as a button, the feeling and moment typed,
+// the reflective prompt answered (or "/skip"ped) and an agenda item.
+func checkinSteps(mood int, feeling, moment, reflection, agenda string) [][2]string {
+	return [][2]string{
 		{"/checkin", "How has your week been"},
-		{"[7]", "word for how you feel"},
-		{"calm", "moment this week"},
-		{fmt.Sprintf("moment-%d", id), "One question to think about"},
-		{"/skip", "bring to your next session"},
-		{fmt.Sprintf("agenda-%d", id), "that's it for this week"},
+		{fmt.Sprintf("[%d]", mood), "word for how you feel"},
+		{feeling, "moment this week"},
+		{moment, "One question to think about"},
+		{reflection, "bring to your next session"},
+		{agenda, "that's it for this week"},
 	}
 }
 
@@ -177,24 +192,10 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	}
 
 	// Every client: one complete check-in with their own answers, nothing twice.
-	sealer, _ := store.NewSealer(mustKey(t))
-	st := store.New(srv.Client(), sealer)
-	ctx := context.Background()
+	st := testStore(t, srv)
 	for i := range n {
 		id := int64(50_000 + i)
-		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(fmt.Sprint(id))}
-		recs, err := st.Entries(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var checkins []flows.Entry
-		for _, r := range recs {
-			var e flows.Entry
-			_ = json.Unmarshal(r, &e)
-			if e.Flow == "checkin" {
-				checkins = append(checkins, e)
-			}
-		}
+		checkins := entriesOf(t, st, id)["checkin"]
 		want := map[string]string{"mood": "7", "feeling": "calm", "moment": fmt.Sprintf("moment-%d", id), "agenda": fmt.Sprintf("agenda-%d", id)}
 		if len(checkins) != 1 {
 			t.Errorf("client %d has %d check-ins, want 1", id, len(checkins))
@@ -215,6 +216,33 @@ func mustKey(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// testStore reads what the bot (sealing with testKey) wrote to srv.
+func testStore(t *testing.T, srv *redistest.Server) *store.Store {
+	sealer, err := store.NewSealer(mustKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.New(srv.Client(), sealer)
+}
+
+// entriesOf reads a Telegram client's history from Redis, by flow.
+func entriesOf(t *testing.T, st *store.Store, chat int64) map[string][]flows.Entry {
+	t.Helper()
+	recs, err := st.Entries(context.Background(), flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(fmt.Sprint(chat))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]flows.Entry{}
+	for _, r := range recs {
+		e, err := flows.DecodeEntry(r)
+		if err != nil {
+			t.Fatalf("client %d: history entry: %v", chat, err)
+		}
+		out[e.Flow] = append(out[e.Flow], e)
+	}
+	return out
 }
 
 // TestRedisDown stops Redis (with AOF, fsync always) while clients write in polling mode; no

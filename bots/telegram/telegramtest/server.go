@@ -6,8 +6,8 @@
 //
 // Point a real bot at Server.URL (go-telegram/bot: bot.WithServerURL; the interlude binary:
 // INTERLUDE_TELEGRAM_API_URL), queue updates with Push and the builders (PrivateText,
-// Callback, Kicked, ...), and check what the bot sent with Calls, Sent and WaitFor. FailNext
-// and BlockUser inject the errors Telegram gives.
+// Callback, Kicked, ...), and check what the bot sent with Calls, Sent, WaitSent and WaitFor.
+// FailNext and BlockUser inject the errors Telegram gives.
 //
 // The fake behaves like Telegram where tests are likely to notice:
 //   - getUpdates long-polls (capped, see SetMaxPollWait), returns updates with
@@ -56,8 +56,9 @@ type Server struct {
 
 	mu         sync.Mutex
 	calls      []Call
-	sentTo     map[int64][]int // indexes in calls of successful sends, by chat
-	callsCh    chan struct{}   // closed and replaced when a call is recorded
+	sentTo     map[int64][]int         // indexes in calls of successful sends, by chat
+	sentCh     map[int64]chan struct{} // per chat: closed and removed at its next send (WaitSent)
+	callsCh    chan struct{}           // closed and replaced when a call is recorded
 	queue      []queued
 	nextUpdate int64
 	pushedCh   chan struct{} // closed and replaced when an update is pushed
@@ -114,6 +115,10 @@ type Call struct {
 	Status int
 	// Description is the error description sent with a failure.
 	Description string
+	// MessageID is the message_id of the message a successful send created (or an edit
+	// changed); 0 for other calls. A test presses a button with it (Callback), as a client
+	// presses the button under that very message.
+	MessageID int
 }
 
 // Failed reports whether the call was answered with an error or dropped.
@@ -387,6 +392,43 @@ func isSend(c Call) bool {
 	return strings.HasPrefix(c.Method, "send") && c.Method != "sendChatAction" && !c.Failed()
 }
 
+// WaitSent waits until the bot has successfully sent more than from messages to chatID, and
+// returns those after the first from (Sent(chatID)[from:]); it returns nil if none comes within
+// timeout. Each waiter sleeps until a message to its own chat, so that thousands of simulated
+// clients can wait at once without polling.
+func (s *Server) WaitSent(chatID int64, from int, timeout time.Duration) []Call {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		idx := s.sentTo[chatID]
+		if from < len(idx) {
+			out := make([]Call, 0, len(idx)-from)
+			for _, i := range idx[max(from, 0):] {
+				out = append(out, s.calls[i])
+			}
+			s.mu.Unlock()
+			return out
+		}
+		if s.sentCh == nil {
+			s.sentCh = map[int64]chan struct{}{}
+		}
+		ch, ok := s.sentCh[chatID]
+		if !ok {
+			ch = make(chan struct{})
+			s.sentCh[chatID] = ch
+		}
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timer.C:
+			return nil
+		case <-s.closed:
+			return nil
+		}
+	}
+}
+
 // WaitFor returns the first call, already received or yet to come, for which pred is true.
 // If none comes within timeout it fails the test, listing the calls seen. Call it from the
 // test's goroutine.
@@ -549,6 +591,9 @@ func (s *Server) answer(w http.ResponseWriter, c *Call, result any, f *Fault) {
 		}
 	} else {
 		c.Status = http.StatusOK
+		if m, ok := result.(Message); ok {
+			c.MessageID = m.MessageID
+		}
 	}
 	s.mu.Lock()
 	s.calls = append(s.calls, *c)
@@ -556,7 +601,12 @@ func (s *Server) answer(w http.ResponseWriter, c *Call, result any, f *Fault) {
 		if s.sentTo == nil {
 			s.sentTo = map[int64][]int{}
 		}
-		s.sentTo[c.ChatID()] = append(s.sentTo[c.ChatID()], len(s.calls)-1)
+		chat := c.ChatID()
+		s.sentTo[chat] = append(s.sentTo[chat], len(s.calls)-1)
+		if ch, ok := s.sentCh[chat]; ok {
+			close(ch)
+			delete(s.sentCh, chat)
+		}
 	}
 	close(s.callsCh)
 	s.callsCh = make(chan struct{})

@@ -721,3 +721,61 @@ func TestWaitFor(t *testing.T) {
 		t.Fatalf("failure message = %q", ftb.msg)
 	}
 }
+
+func TestWaitSent(t *testing.T) {
+	s := telegramtest.New(t, token)
+	b := newBot(t, s)
+	ctx := context.Background()
+	send := func(chat int64, text string) {
+		if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: text}); err != nil {
+			t.Error(err)
+		}
+	}
+	send(42, "first")
+
+	// What is already there comes back at once.
+	if got := s.WaitSent(42, 0, time.Second); len(got) != 1 || got[0].Fields["text"] != "first" {
+		t.Fatalf("WaitSent(42, 0) = %v", got)
+	}
+	// Nothing new: nil after the timeout.
+	start := time.Now()
+	if got := s.WaitSent(42, 1, 30*time.Millisecond); got != nil {
+		t.Fatalf("WaitSent(42, 1) with nothing new = %v", got)
+	}
+	if took := time.Since(start); took < 30*time.Millisecond {
+		t.Errorf("WaitSent gave up after %v, before its timeout", took)
+	}
+
+	// Many waiters on many chats: each wakes for a message to its own chat only, and a send to
+	// another chat (or a failed send to its own) does not end its wait.
+	const chats = 50
+	got := make([][]telegramtest.Call, chats)
+	var wg sync.WaitGroup
+	for i := range chats {
+		wg.Go(func() { got[i] = s.WaitSent(int64(1000+i), 0, 5*time.Second) })
+	}
+	time.Sleep(20 * time.Millisecond) // let them wait
+	s.BlockUser(1000)
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1000, Text: "refused"}); err == nil {
+		t.Error("a send to a blocked chat went through")
+	}
+	s.Push(telegramtest.PrivateText(1000, "/start")) // a message from the user lifts the block
+	for i := range chats {
+		send(int64(1000+i), fmt.Sprintf("to %d", 1000+i))
+	}
+	wg.Wait()
+	for i, calls := range got {
+		if want := fmt.Sprintf("to %d", 1000+i); len(calls) != 1 || calls[0].Fields["text"] != want {
+			t.Errorf("chat %d woke with %v, want the one message %q", 1000+i, calls, want)
+		}
+	}
+
+	// A send returns the message id, for pressing a button under that message.
+	sent, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 7, Text: "pick"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.WaitSent(7, 0, time.Second); len(c) != 1 || c[0].MessageID != sent.ID || sent.ID == 0 {
+		t.Errorf("Call.MessageID = %v, want the sent message's id %d", c, sent.ID)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 var (
 	faultConversations = flag.Int("fault.conversations", 100, "conversations in TestKilledAtRandomPoints (1000 for the long run)")
+	faultKillEvery     = flag.Int("fault.kill-every", 25, "answered steps between two kills in TestKilledAtRandomPoints, on average")
 	faultRedisDown     = flag.Duration("fault.redis-down", 2*time.Second, "how long Redis is down in TestRedisDown (30s for the long run)")
 )
 
@@ -26,6 +27,16 @@ var (
 type driver struct {
 	t  *testing.T
 	tg *telegramtest.Server
+	// deliver hands an update to the bot; nil means queueing it for the bot's getUpdates.
+	deliver func(telegramtest.Update)
+}
+
+func (d *driver) send(u telegramtest.Update) {
+	if d.deliver != nil {
+		d.deliver(u)
+		return
+	}
+	d.tg.Push(u)
 }
 
 // step sends text (or presses the button labelled by "[label]") and waits for a message to the
@@ -39,9 +50,9 @@ func (d *driver) step(chat int64, send, want string) error {
 		if err != nil {
 			return err
 		}
-		d.tg.Push(telegramtest.Callback(chat, msg, data))
+		d.send(telegramtest.Callback(chat, msg, data))
 	} else {
-		d.tg.Push(telegramtest.PrivateText(chat, send))
+		d.send(telegramtest.PrivateText(chat, send))
 	}
 	deadline := time.Now().Add(90 * time.Second) // a bound for a hung bot, not a speed test
 	for {
@@ -132,14 +143,17 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	var mu sync.Mutex
 	bot := startProc(t, env, "run")
 	stop := make(chan struct{})
-	var kills atomic.Int64
+	var kills, steps atomic.Int64
 	killerDone := make(chan struct{})
 	go func() {
 		defer close(killerDone)
 		rng := rand.New(rand.NewPCG(1, 2))
 		for {
-			// Let the new process take the polling lease and work for a random while, then kill
-			// it: the kill falls anywhere in handling, saving and answering.
+			// Let the new process take the polling lease, let the clients get a random number
+			// of steps answered, then kill it a random moment later, while ten clients are in
+			// the middle of theirs: the kill falls anywhere in handling, saving and answering.
+			// Kills follow the clients' progress, not the clock, so a faster bot is killed as
+			// often.
 			for !strings.Contains(bot.output(), "lease taken") {
 				select {
 				case <-stop:
@@ -147,11 +161,15 @@ func TestKilledAtRandomPoints(t *testing.T) {
 				case <-time.After(10 * time.Millisecond):
 				}
 			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Duration(50+rng.IntN(400)) * time.Millisecond):
+			target := steps.Load() + 1 + int64(rng.IntN(2**faultKillEvery))
+			for steps.Load() < target {
+				select {
+				case <-stop:
+					return
+				case <-time.After(2 * time.Millisecond):
+				}
 			}
+			time.Sleep(time.Duration(rng.IntN(20_000)) * time.Microsecond)
 			mu.Lock()
 			_ = bot.cmd.Process.Kill()
 			_ = bot.cmd.Wait()
@@ -174,6 +192,7 @@ func TestKilledAtRandomPoints(t *testing.T) {
 						errs <- err
 						break
 					}
+					steps.Add(1)
 				}
 			}
 		})
@@ -208,6 +227,9 @@ func TestKilledAtRandomPoints(t *testing.T) {
 		}
 	}
 	t.Logf("%d conversations (%d steps each) in %v with %d kills of the bot", n, len(conversation(0)), time.Since(start).Round(time.Millisecond), kills.Load())
+	if want := int64(n*len(conversation(0))) / int64(4**faultKillEvery); kills.Load() < want {
+		t.Errorf("the bot was killed %d times; a kill every %d steps on average should give at least %d", kills.Load(), *faultKillEvery, want)
+	}
 }
 
 func mustKey(t *testing.T) []byte {

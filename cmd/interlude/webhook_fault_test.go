@@ -2,8 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,29 +53,11 @@ func TestRedisDownWebhook(t *testing.T) {
 		}
 	}
 	const chat = int64(8181)
-	d := &driver{t: t, tg: r.tg}
-	// step delivers a message or a button press through the webhook, then waits for want.
+	d := &driver{t: t, tg: r.tg, deliver: deliver}
 	step := func(send, want string) {
 		t.Helper()
-		before := len(r.tg.Sent(chat))
-		if label, ok := strings.CutPrefix(send, "["); ok {
-			data, msg, err := d.button(chat, strings.TrimSuffix(label, "]"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			deliver(telegramtest.Callback(chat, msg, data))
-		} else {
-			deliver(telegramtest.PrivateText(chat, send))
-		}
-		for from := before; ; {
-			got := r.tg.WaitSent(chat, from, 30*time.Second) // a bound for a hung bot
-			if got == nil {
-				t.Fatalf("after %q no message with %q", send, want)
-			}
-			if slices.ContainsFunc(got, func(c telegramtest.Call) bool { return strings.Contains(visible(c), want) }) {
-				break
-			}
-			from += len(got)
+		if err := d.step(chat, send, want); err != nil {
+			t.Fatal(err)
 		}
 	}
 	script := conversation(chat)

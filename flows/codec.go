@@ -91,3 +91,7 @@ func (s *State) inUTC() {
 		sc.Pending.Occurrence, sc.Pending.SentAt = utc(sc.Pending.Occurrence), utc(sc.Pending.SentAt)
 	}
 }
+
+// EncodeState encodes a state as the engine stores it (for tools and tests that write the
+// store, such as a seeding benchmark).
+func EncodeState(s *State) ([]byte, error) { return encodeRecord(s) }

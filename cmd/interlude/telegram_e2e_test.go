@@ -79,7 +79,11 @@ func (r *tgRig) waitReady() {
 				return
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-r.proc.done:
+			r.t.Fatalf("the bot exited instead of coming up:\n%s", r.proc.output())
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 	r.t.Fatalf("the bot did not come up:\n%s", r.proc.output())
 }

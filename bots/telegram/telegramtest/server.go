@@ -352,6 +352,20 @@ func (s *Server) AllowedUpdates() []string {
 	return append([]string(nil), s.allowed...)
 }
 
+// Count returns how many calls of the method (case-insensitive) succeeded, without copying
+// them.
+func (s *Server) Count(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.calls {
+		if matchAny(c.Method, []string{method}) && !c.Failed() {
+			n++
+		}
+	}
+	return n
+}
+
 // Calls returns the calls received so far, in the order they were answered (a getUpdates is
 // recorded when its long poll ends), keeping only those of the given methods
 // (case-insensitive) if any are given. Failed calls are included.

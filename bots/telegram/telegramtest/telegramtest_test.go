@@ -779,3 +779,24 @@ func TestWaitSent(t *testing.T) {
 		t.Errorf("Call.MessageID = %v, want the sent message's id %d", c, sent.ID)
 	}
 }
+
+func TestCountCountsSucceededCallsOfOneMethod(t *testing.T) {
+	s := telegramtest.New(t, token)
+	b := newBot(t, s)
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 5, Text: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.BlockUser(6)
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 6, Text: "refused"}); err == nil {
+		t.Fatal("a send to a blocked chat went through")
+	}
+	if _, err := b.SendChatAction(ctx, &bot.SendChatActionParams{ChatID: 5, Action: models.ChatActionTyping}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Count("sendmessage"); n != 3 {
+		t.Errorf("Count(sendmessage) = %d, want the 3 that succeeded", n)
+	}
+}

@@ -17,6 +17,7 @@ import (
 type Lease interface {
 	AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (int64, error)
 	ReleaseLease(ctx context.Context, name, owner string, token int64) error
+	LeaseLeft(ctx context.Context, name string) (time.Duration, error)
 }
 
 // Elector runs one piece of work under one lease.
@@ -49,7 +50,13 @@ func (e *Elector) Run(ctx context.Context, work func(context.Context) error) err
 	for ctx.Err() == nil {
 		token, err := e.lease.AcquireLease(ctx, e.name, e.owner, e.ttl)
 		if err != nil || token == 0 {
-			sleep(ctx, tick)
+			// Try again when the holder's lease runs out (a killed holder's does within the
+			// lease time), or after a tick (a holder that stops gives it up early).
+			wait := tick
+			if left, err := e.lease.LeaseLeft(ctx, e.name); err == nil && token == 0 {
+				wait = min(tick, left+10*time.Millisecond)
+			}
+			sleep(ctx, wait)
 			continue
 		}
 		e.log.Info("leader: lease taken", "lease", e.name, "token", token)

@@ -38,6 +38,16 @@ func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.D
 	return acquireScript.Run(ctx, s.rdb, []string{lockKey(name), lockFenceKey(name)}, owner, ttl.Milliseconds()).Int64()
 }
 
+// LeaseLeft returns how long the lease name is still held (0 when nobody holds it), so that a
+// replica waiting for it can try again the moment it runs out.
+func (s *Store) LeaseLeft(ctx context.Context, name string) (time.Duration, error) {
+	d, err := s.rdb.PTTL(ctx, lockKey(name)).Result()
+	if err != nil || d < 0 {
+		return 0, err
+	}
+	return d, nil
+}
+
 // ReleaseLease gives the lease up, if owner still holds it with token.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string, token int64) error {
 	return releaseScript.Run(ctx, s.rdb, []string{lockKey(name)}, owner+":"+itoa(token)).Err()

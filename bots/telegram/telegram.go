@@ -68,38 +68,6 @@ type Adapter struct {
 	username string
 	client   *http.Client
 	polling  atomic.Bool
-	// keyboards is, per chat, the last message this replica sent with buttons, so that its
-	// buttons can be taken away once the client answers by typing.
-	keyboards keyboards
-}
-
-// keyboards remembers the last message with buttons per chat, up to a bound (beyond it a
-// keyboard is simply left in place, as it is when another replica or an earlier process sent it).
-type keyboards struct {
-	mu   sync.Mutex
-	last map[int64]int
-}
-
-const maxKeyboards = 20_000
-
-func (k *keyboards) put(chat int64, messageID int) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.last == nil {
-		k.last = map[int64]int{}
-	}
-	if _, ok := k.last[chat]; ok || len(k.last) < maxKeyboards {
-		k.last[chat] = messageID
-	}
-}
-
-// take forgets and returns the chat's last message with buttons.
-func (k *keyboards) take(chat int64) (int, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	id, ok := k.last[chat]
-	delete(k.last, chat)
-	return id, ok
 }
 
 var _ flows.Sender = (*Adapter)(nil)
@@ -396,17 +364,10 @@ func (a *Adapter) handle(ctx context.Context, u *models.Update) error {
 	if err != nil {
 		return err
 	}
-	// The buttons of the question just answered go away, pressed or not: an answer typed
-	// instead leaves them looking open.
-	last, hadKeyboard := a.keyboards.take(chat)
 	if k == kindButton {
 		if msg := u.CallbackQuery.Message.Message; msg != nil {
 			a.removeKeyboard(ctx, chat, msg.ID)
-			hadKeyboard = hadKeyboard && last != msg.ID
 		}
-	}
-	if hadKeyboard {
-		a.removeKeyboard(ctx, chat, last)
 	}
 	if err := a.sendTo(ctx, chat, outs, true); errors.Is(err, flows.ErrBlocked) {
 		return a.engine.Block(ctx, in.User)
@@ -487,16 +448,8 @@ func (a *Adapter) sendOne(ctx context.Context, chat int64, o flows.Outbound) err
 		if i == len(parts)-1 && len(o.Buttons) > 0 && o.Image == nil && o.File == nil {
 			params.ReplyMarkup = keyboard(o.Buttons)
 		}
-		var sent *models.Message
-		if err := a.call(ctx, func() error {
-			var err error
-			sent, err = a.bot.SendMessage(ctx, params)
+		if err := a.call(ctx, func() error { _, err := a.bot.SendMessage(ctx, params); return err }); err != nil {
 			return err
-		}); err != nil {
-			return err
-		}
-		if params.ReplyMarkup != nil && sent != nil {
-			a.keyboards.put(chat, sent.ID)
 		}
 		metrics.Outbound.WithLabelValues("telegram").Inc()
 	}

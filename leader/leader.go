@@ -53,8 +53,10 @@ func (e *Elector) Run(ctx context.Context, work func(context.Context) error) err
 			// Try again when the holder's lease runs out (a killed holder's does within the
 			// lease time), or after a tick (a holder that stops gives it up early).
 			wait := tick
-			if left, err := e.lease.LeaseLeft(ctx, e.name); err == nil && token == 0 {
-				wait = min(tick, left+10*time.Millisecond)
+			if err == nil {
+				if left, err := e.lease.LeaseLeft(ctx, e.name); err == nil && left > 0 {
+					wait = min(tick, max(left+10*time.Millisecond, tick/10))
+				}
 			}
 			sleep(ctx, wait)
 			continue

@@ -127,3 +127,38 @@ func TestRedisUnreachableDoesNotStopTheWork(t *testing.T) {
 		t.Error("the work stopped because Redis was unreachable")
 	}
 }
+
+// countingLease is a lease held by someone else that never runs out, or a store that fails:
+// it counts the attempts to take it.
+type countingLease struct {
+	attempts atomic.Int64
+	fail     bool
+	left     time.Duration
+}
+
+func (c *countingLease) AcquireLease(context.Context, string, string, time.Duration) (int64, error) {
+	c.attempts.Add(1)
+	if c.fail {
+		return 0, errors.New("READONLY You can't write against a read only replica")
+	}
+	return 0, nil
+}
+func (c *countingLease) ReleaseLease(context.Context, string, string, int64) error { return nil }
+func (c *countingLease) LeaseLeft(context.Context, string) (time.Duration, error) {
+	return c.left, nil
+}
+
+// A standby waits between attempts, whatever the store says: a lease without an expiry
+// (PTTL -1, read as 0 left), one about to run out, or an acquire that fails.
+func TestStandbyDoesNotSpin(t *testing.T) {
+	for _, c := range []*countingLease{{left: 0}, {left: time.Millisecond}, {fail: true, left: time.Millisecond}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+		e := leader.New(c, "poll", 3*time.Second, slog.New(slog.DiscardHandler)) // tick 1 s
+		e.Run(ctx, func(context.Context) error { t.Error("led a lease held by another"); return nil })
+		cancel()
+		// At most one attempt per tick/10 (100 ms): 7 in 600 ms; a spin makes dozens.
+		if n := c.attempts.Load(); n > 8 {
+			t.Errorf("%+v: %d attempts in 600 ms", c, n)
+		}
+	}
+}

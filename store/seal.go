@@ -22,7 +22,7 @@ const (
 	formatPlain byte = 0 // not encrypted (INTERLUDE_ALLOW_PLAINTEXT, or the embedded store)
 	formatGCM   byte = 1 // AES-256-GCM: 4-byte key id, 12-byte nonce, ciphertext with tag
 	// formatDeflate is or-ed into the format when the plaintext was compressed (raw DEFLATE)
-	// before sealing: histories are JSON and shrink to about half.
+	// before sealing (history entries, when it makes them smaller).
 	formatDeflate byte = 0x80
 )
 

@@ -131,6 +131,9 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills the bot for a while; run without -short")
 	}
+	if *faultKillEvery < 1 {
+		t.Fatalf("-fault.kill-every=%d: it must be at least 1", *faultKillEvery)
+	}
 	tg := telegramtest.New(t, "")
 	tg.SetMaxPollWait(100 * time.Millisecond)
 	srv := redistest.Start(t)

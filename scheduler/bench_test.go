@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/seed"
 	"github.com/interlude-bot/interlude/scheduler"
-	"github.com/interlude-bot/interlude/scheduler/when"
 	"github.com/interlude-bot/interlude/store"
 )
 
@@ -24,41 +23,6 @@ import (
 type nullSender struct{}
 
 func (nullSender) Send(context.Context, flows.UserKey, []flows.Outbound) error { return nil }
-
-// seedDue stores n onboarded clients whose check-in is due at due, and queues their wake-ups.
-func seedDue(b *testing.B, st *store.Store, n int, due time.Time) {
-	b.Helper()
-	ctx := context.Background()
-	weekly := when.Weekly{Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute()}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		wg.Go(func() {
-			for i := w; i < n; i += 8 {
-				u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(1_000_000 + i))}
-				state := flows.State{
-					Locale: "en", Zone: "UTC",
-					Consent:  &flows.Consent{Version: 1, At: due.Add(-time.Hour)},
-					Schedule: flows.Schedule{Checkin: &weekly, Fired: map[flows.Reminder]time.Time{flows.RemindCheckin: due.Add(-time.Hour)}},
-				}
-				data, _ := json.Marshal(state)
-				if err := st.Save(ctx, u, flows.Change{State: data, TTL: 365 * 24 * time.Hour}); err != nil {
-					errs <- err
-					return
-				}
-				if err := st.SetWakes(ctx, u, map[flows.Reminder]time.Time{flows.RemindCheckin: due}, nil); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
-}
 
 // BenchmarkDispatch claims and dispatches 100,000 due check-ins to a null sender with the rate
 // limits off, next to the floor: a bare ZPOPMIN loop draining as many members from the same
@@ -93,7 +57,9 @@ func BenchmarkDispatch(b *testing.B) {
 		// Memory of the scheduler's data per client: the due-queue entries of n clients.
 		before := usedMemory(b, rdb)
 		st := store.New(rdb, nil)
-		seedDue(b, st, n, due)
+		if err := seed.Scheduled(ctx, st, n, 1_000_000, due); err != nil {
+			b.Fatal(err)
+		}
 		queueBytes, err := rdb.MemoryUsage(ctx, "interlude:{sched}:due", 0).Result()
 		if err != nil {
 			b.Fatal(err)

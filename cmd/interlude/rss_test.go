@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"flag"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
-	"github.com/interlude-bot/interlude/scheduler/when"
-	"github.com/interlude-bot/interlude/store"
+	"github.com/interlude-bot/interlude/internal/seed"
 )
 
 var rssClients = flag.Int("rss.clients", 2000, "scheduled clients in TestRSSWithScheduledClients (100000 for the long run)")
@@ -32,7 +28,9 @@ func TestRSSWithScheduledClients(t *testing.T) {
 	srv.RequireReal(t, "the bot's memory is measured against a real Redis")
 	n := *rssClients
 	due := time.Now().UTC().Truncate(time.Minute).Add(-time.Minute)
-	seedScheduled(t, testStore(t, srv), n, due)
+	if err := seed.Scheduled(context.Background(), testStore(t, srv), n, 2_000_000, due); err != nil {
+		t.Fatal(err)
+	}
 
 	r := startTelegramOn(t, srv, "INTERLUDE_QUIET_HOURS=off", "INTERLUDE_TELEGRAM_RATE_LIMIT=1000")
 	start := time.Now()
@@ -73,42 +71,5 @@ func TestRSSWithScheduledClients(t *testing.T) {
 	}
 	if len(per) != n {
 		t.Errorf("check-ins went to %d chats, want %d", len(per), n)
-	}
-}
-
-// seedScheduled stores n onboarded Telegram clients (in UTC) whose weekly check-in falls at due,
-// with its wake-up queued, as the engine would have left them.
-func seedScheduled(t *testing.T, st *store.Store, n int, due time.Time) {
-	t.Helper()
-	ctx := context.Background()
-	weekly := when.Weekly{Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute()}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		wg.Go(func() {
-			for i := w; i < n; i += 8 {
-				u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(2_000_000 + i))}
-				data, err := flows.EncodeState(&flows.State{
-					Locale: "en", Zone: "UTC", Since: due.Add(-time.Hour),
-					Consent:  &flows.Consent{Version: 1, At: due.Add(-time.Hour)},
-					Schedule: flows.Schedule{Checkin: &weekly, Fired: map[flows.Reminder]time.Time{flows.RemindCheckin: due.Add(-time.Hour)}},
-				})
-				if err == nil {
-					err = st.Save(ctx, u, flows.Change{State: data, TTL: 24 * time.Hour})
-				}
-				if err == nil {
-					err = st.SetWakes(ctx, u, map[flows.Reminder]time.Time{flows.RemindCheckin: due}, nil)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
 	}
 }

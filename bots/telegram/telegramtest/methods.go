@@ -316,13 +316,9 @@ func editMessage(s *Server, c Call) (any, *Fault) {
 	if c.Fields["inline_message_id"] != "" {
 		return true, nil
 	}
-	chat, f := s.chat(c)
+	chat, id, f := s.chatMessage(c)
 	if f != nil {
 		return nil, f
-	}
-	id, err := strconv.Atoi(c.Fields["message_id"])
-	if err != nil || id <= 0 {
-		return nil, badRequest("message identifier is not specified")
 	}
 
 	s.mu.Lock()
@@ -358,14 +354,23 @@ func editMessage(s *Server, c Call) (any, *Fault) {
 	return next.msg, nil
 }
 
-func deleteMessage(s *Server, c Call) (any, *Fault) {
+// chatMessage reads the chat_id and message_id of a call about one message.
+func (s *Server) chatMessage(c Call) (Chat, int, *Fault) {
 	chat, f := s.chat(c)
 	if f != nil {
-		return nil, f
+		return Chat{}, 0, f
 	}
 	id, err := strconv.Atoi(c.Fields["message_id"])
 	if err != nil || id <= 0 {
-		return nil, badRequest("message identifier is not specified")
+		return Chat{}, 0, badRequest("message identifier is not specified")
+	}
+	return chat, id, nil
+}
+
+func deleteMessage(s *Server, c Call) (any, *Fault) {
+	chat, id, f := s.chatMessage(c)
+	if f != nil {
+		return nil, f
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/interlude-bot/interlude/flows/safety"
 	"github.com/interlude-bot/interlude/metrics"
 )
 
@@ -97,13 +98,18 @@ func (e *Engine) Library() *Library { return e.lib }
 // message was not applied (the store failed) and may be delivered again.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	in.Text = cleanText(in.Text)
-	// Crisis first: checked in memory before anything touches Redis. /crisis and the buttons
-	// under a crisis reply must work without Redis too.
-	if risk, rule := e.risky(in.Text + "\n" + cleanText(in.Caption)); risk {
-		return e.crisisReply(ctx, in, rule), nil
-	}
-	if cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " "); cmd == "/crisis" {
-		return e.crisisReply(ctx, in, "command"), nil
+	// Crisis first: checked in memory before anything touches Redis. /crisis, [Yes] and [I'd
+	// rather not say] under the crisis question must work without Redis too.
+	tier := e.check(in.Text + "\n" + cleanText(in.Caption))
+	cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " ")
+	switch {
+	case tier == safety.TierDirect, cmd == "/crisis":
+		return e.crisisReply(ctx, in), nil
+	case isHelpButton(in.Button):
+		crisisEvent(map[bool]string{true: "answer_yes", false: "answer_rather_not"}[strings.HasPrefix(in.Button, checkYes)])
+		return e.crisisReply(ctx, in), nil
+	case tier == safety.TierUnsure:
+		return e.unsure(ctx, in), nil
 	}
 	if in.Edited {
 		// An edit never changes an answer that was already kept; it is only read for risk.
@@ -309,6 +315,9 @@ func (t *turn) handle(in Inbound) {
 	}
 	if t.st.Locale == "" {
 		t.st.Locale = t.e.localeFor(in.LanguageHint)
+	}
+	if t.crisisPending(in) {
+		return
 	}
 	switch {
 	case in.Button != "":

@@ -288,6 +288,10 @@ type Export struct {
 	// Entries are the finished or left conversations, oldest first; prompt ids in answers are
 	// resolved to their text under "<name>_prompt_text".
 	Entries []Entry `json:"entries"`
+	// SafetyPlan is the client's safety plan, if they made one.
+	SafetyPlan *SafetyPlan `json:"safety_plan,omitempty"`
+	// HelplineCountry is the country the client chose for helplines, if they chose one.
+	HelplineCountry string `json:"helpline_country,omitempty"`
 }
 
 // ExportClient says whose export it is.
@@ -314,13 +318,15 @@ func (t *turn) export() {
 		t.resolvePrompts(entries[i].Answers)
 	}
 	x := Export{
-		Schema:     "interlude.export/v1",
-		ExportedAt: t.now.UTC(),
-		Client:     ExportClient{Platform: t.user.Platform, ID: t.user.ID},
-		Profile:    ExportProfile{Locale: t.locale(), Zone: t.st.Zone, Consent: t.st.Consent, Since: t.st.Since},
-		Agenda:     t.st.Agenda,
-		Intention:  t.st.Intention,
-		Entries:    entries,
+		Schema:          "interlude.export/v1",
+		ExportedAt:      t.now.UTC(),
+		Client:          ExportClient{Platform: t.user.Platform, ID: t.user.ID},
+		Profile:         ExportProfile{Locale: t.locale(), Zone: t.st.Zone, Consent: t.st.Consent, Since: t.st.Since},
+		Agenda:          t.st.Agenda,
+		Intention:       t.st.Intention,
+		Entries:         entries,
+		SafetyPlan:      t.st.Plan,
+		HelplineCountry: t.st.Safety.Country,
 	}
 	if x.Agenda == nil {
 		x.Agenda = []AgendaItem{}
@@ -373,6 +379,9 @@ func (t *turn) exportMarkdown(x Export) string {
 	}
 	if x.Intention != "" {
 		b.WriteString("\n## " + t.str("export_intention") + "\n\n" + x.Intention + "\n")
+	}
+	if plan := x.SafetyPlan.text(t.e.lib, t.locale()); plan != "" {
+		b.WriteString("\n## " + t.str("flow_name_safetyplan_title") + "\n\n" + plan + "\n")
 	}
 	all := x.Entries
 	if x.Current != nil {

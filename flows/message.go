@@ -108,7 +108,7 @@ func Merge(outs []Outbound) []Outbound {
 // "cmd_<name>" in the strings table.
 var Commands = []string{
 	"checkin", "prepare", "reflect", "history", "schedule", "session", "timezone",
-	"pause", "resume", "export", "forget", "language", "crisis", "help", "cancel", "start",
+	"pause", "resume", "export", "forget", "language", "crisis", "safetyplan", "help", "cancel", "start",
 }
 
 // SplitText cuts a text into parts of at most limit characters for platforms that limit the

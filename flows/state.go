@@ -48,6 +48,10 @@ type State struct {
 	// Ended is "flow/step" of the end step the last update reached, so that its closing words
 	// can be said again when that update comes again.
 	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
+	// Safety is the crisis path's own state: a pending question, the client's country.
+	Safety SafetyState `json:"safety,omitzero" cbor:"40,keyasint,omitzero"`
+	// Plan is the client's safety plan; nil until they made one.
+	Plan *SafetyPlan `json:"safety_plan,omitempty" cbor:"41,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

@@ -51,11 +51,11 @@ type Emergency struct {
 // lines of their country, the operator's out-of-hours contact and an
 // international directory. Get it from Directory.For.
 type Helplines struct {
-	Country    string    // ISO 3166-1 alpha-2 code, "" when the country is not in the directory
+	Country    string      // ISO 3166-1 alpha-2 code, "" when the country is not in the directory
 	Emergency  []Emergency // emergency numbers, most common first; none when not known
-	Lines      []Contact // crisis lines of the country
-	OutOfHours *Contact  // the operator's out-of-hours contact, nil when none is set
-	Fallback   Contact   // international directory of helplines
+	Lines      []Contact   // crisis lines of the country
+	OutOfHours *Contact    // the operator's out-of-hours contact, nil when none is set
+	Fallback   Contact     // international directory of helplines
 
 	texts map[string]map[string]string
 }

@@ -87,7 +87,7 @@ func TestHelplinesText(t *testing.T) {
 	tests := []struct {
 		country, locale, want string
 	}{
-		{"DE", "de", `In akuter Gefahr jetzt den Notruf wählen: 112 (Feuerwehr und Rettungsdienst (Euronotruf)), 110 (Polizei).
+		{"DE", "de", `In akuter Gefahr jetzt den Notruf wählen: 112 (Feuerwehr und Rettungsdienst), 110 (Polizei).
 
 Jetzt mit einem Menschen sprechen:
 - TelefonSeelsorge: Telefon 0800 111 0 111 oder 0800 111 0 222 oder 116 123 oder Chat unter https://online.telefonseelsorge.de (24/7, kostenlos)
@@ -232,8 +232,8 @@ func numbers(es []Emergency) []string {
 func TestEmergencyNumbersSayWhichIsWhich(t *testing.T) {
 	d := mustDirectory(t, "")
 	for _, tt := range []struct{ code, locale, want string }{
-		{"BR", "en", "190 (police), 192 (ambulance (SAMU)), 193 (fire brigade)"},
-		{"BR", "de", "190 (Polizei), 192 (Rettungsdienst (SAMU)), 193 (Feuerwehr)"},
+		{"BR", "en", "190 (police), 192 (ambulance, SAMU), 193 (fire brigade)"},
+		{"BR", "de", "190 (Polizei), 192 (Rettungsdienst, SAMU), 193 (Feuerwehr)"},
 		{"FR", "en", "call the emergency number: 112."},
 	} {
 		if got := d.For(tt.code).Text(tt.locale); !strings.Contains(got, tt.want) {

@@ -33,6 +33,9 @@ type Options struct {
 	Crisis *Crisis
 	// Policy is the reminders' delivery policy (default DefaultPolicy).
 	Policy Policy
+	// Storage is how what clients write is kept (default StorageEncrypted); the consent
+	// question, /help and /settings say what it is.
+	Storage Storage
 }
 
 // Wakes is the scheduler's due-queue as the engine needs it.
@@ -77,6 +80,9 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Storage == "" {
+		opts.Storage = StorageEncrypted
 	}
 	if opts.Crisis == nil {
 		c, err := LoadCrisis("")
@@ -283,7 +289,9 @@ func (t *turn) locale() string {
 	return "en"
 }
 
-func (t *turn) str(key string) string { return t.e.lib.String(key, t.locale()) }
+func (t *turn) str(key string) string {
+	return t.e.lib.String(t.e.lib.variant(key, t.e.opts.Storage), t.locale())
+}
 
 func (t *turn) say(text string, buttons ...Button) {
 	t.out = append(t.out, Outbound{Text: text, Buttons: buttons})
@@ -339,7 +347,7 @@ func (t *turn) command(text string) {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case "help":
-		t.say(t.str("help"))
+		t.say(fill(t.str("help"), map[string]string{"storage": t.str("storage_line")}))
 		t.reask()
 		return
 	case "crisis":
@@ -511,6 +519,12 @@ func (t *turn) ask(s *Step, fresh bool) {
 func (t *turn) render(txt *Text) string {
 	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention}
 	raw := t.e.lib.Render(txt, t.locale())
+	if txt != nil && txt.Ref != "" {
+		raw = t.str(txt.Ref) // the wording for this storage, where it differs
+	}
+	if strings.Contains(raw, "{storage}") {
+		vals["storage"] = t.str("storage_line")
+	}
 	if strings.Contains(raw, "{next_checkin}") {
 		vals["next_checkin"] = t.nextCheckin()
 	}

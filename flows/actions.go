@@ -25,6 +25,7 @@ var actions = map[string]func(*turn) (stop bool){
 	"erase": func(t *turn) bool {
 		t.e.log.Info("client erased", "user", t.user.String(), "flow", t.st.Flow)
 		t.erase = true
+		t.declined = t.st.Flow != "forget"
 		return false
 	},
 	// prepare.collect prepares {collected}: what the client noted since their last session.

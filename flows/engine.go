@@ -162,7 +162,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 			}
 			return t.out, nil
 		}
-		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
+		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}, from: st.Flow}
 		if st.Since.IsZero() {
 			st.Since = t.now
 		}
@@ -226,6 +226,12 @@ type turn struct {
 	rearm bool
 	// wakeAt sets particular wake-ups (a reminder delayed to the end of quiet hours).
 	wakeAt map[Reminder]time.Time
+	// from is the flow the client was in before this turn.
+	from string
+	// declined means the erase is a client declining consent (not /forget).
+	declined bool
+	// started means a flow was started in this turn.
+	started bool
 }
 
 func (t *turn) writeWakes() error {
@@ -249,8 +255,19 @@ func (t *turn) writeWakes() error {
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
+	if !t.erase && t.st.Consent == nil && t.st.Flow == "" && t.from == "onboarding" && !t.started {
+		// The client left the first conversation without agreeing ("Stop for now", /cancel):
+		// nothing of theirs is kept, as the bot says.
+		t.erase, t.declined = true, true
+	}
 	if t.erase {
-		return &Change{Rev: snap.Rev, Erase: true, UpdateID: updateID}, nil
+		c := &Change{Rev: snap.Rev, Erase: true}
+		if t.declined {
+			// Only the expiring record of this update id stays, so that a redelivered "No"
+			// is not applied again.
+			c.UpdateID = updateID
+		}
+		return c, nil
 	}
 	state, err := encodeRecord(t.st)
 	if err != nil {
@@ -413,6 +430,7 @@ func (t *turn) start(flowID, step string) {
 		t.leave(false)
 	}
 	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
+	t.started = true
 	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
 	metrics.FlowsStarted.WithLabelValues(f.ID).Inc()
 	s := f.First()

@@ -104,7 +104,8 @@ type Change struct {
 	UpdateID string
 	// TTL is how long the client's keys live without activity.
 	TTL time.Duration
-	// Erase removes every key of the client instead of writing anything.
+	// Erase removes every key of the client instead of writing anything; with an UpdateID
+	// (a client declining consent) only the expiring record of that update id is written.
 	Erase bool
 }
 

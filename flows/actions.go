@@ -39,6 +39,17 @@ var actions = map[string]func(*turn) (stop bool){
 		t.summary()
 		return false
 	},
+	// agenda.tick closes the open agenda items: the client ticked them off after a session.
+	"agenda.tick": func(t *turn) bool {
+		t.tickAgenda()
+		return false
+	},
+	// intention.recalled forgets the intention once the check-in has mentioned it: it is said
+	// once, not every week (the reflection it came from keeps it in the history).
+	"intention.recalled": func(t *turn) bool {
+		t.st.Intention = ""
+		return false
+	},
 	// profile.reactivate clears the "blocked the bot" mark: the client came back.
 	"profile.reactivate": func(t *turn) bool {
 		t.st.Inactive = false

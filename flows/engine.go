@@ -540,6 +540,13 @@ func (t *turn) render(txt *Text) string {
 	if txt != nil && txt.Ref != "" {
 		raw = t.str(txt.Ref) // the wording for this storage, where it differs
 	}
+	if strings.Contains(raw, "{agenda_list}") {
+		var b strings.Builder
+		for _, a := range t.openAgenda() {
+			b.WriteString("• " + a.Text + "\n")
+		}
+		vals["agenda_list"] = strings.TrimSuffix(b.String(), "\n")
+	}
 	if strings.Contains(raw, "{storage}") {
 		vals["storage"] = t.str("storage_line")
 	}

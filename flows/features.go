@@ -3,6 +3,7 @@ package flows
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func (t *turn) history() {
 			b.WriteString(" · " + t.feeling(f))
 		}
 		if m := e.Answers["moment"]; m != "" {
-			b.WriteString("\n  " + quote(m, 140))
+			b.WriteString("\n  " + t.quote(m, 140))
 		}
 	}
 	out := Outbound{Text: b.String()}
@@ -145,15 +146,31 @@ func (t *turn) feeling(v string) string {
 	if lbl := t.e.lib.String("feeling_"+v, t.locale()); lbl != "" {
 		return lbl
 	}
-	return quote(v, 40)
+	return t.quote(v, 40)
 }
 
-func quote(s string, limit int) string {
+// quote puts what the client wrote in their language's quotation marks (“…” or „…“), on one
+// line and at most limit characters long.
+func (t *turn) quote(s string, limit int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > limit {
 		s = string(r[:limit-1]) + "…"
 	}
-	return "“" + s + "”"
+	open, closing, ok := strings.Cut(t.str("quotes"), " ")
+	if !ok {
+		open, closing = "“", "”"
+	}
+	return open + s + closing
+}
+
+// number writes a mood (or an average of moods) the one way the client's language does: at
+// most one decimal, with the language's decimal mark ("4.3", "4,3").
+func (t *turn) number(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+	if mark := t.str("decimal_mark"); mark != "" {
+		s = strings.Replace(s, ".", mark, 1)
+	}
+	return s
 }
 
 // sinceLastSession is where "what you collected" starts: the last session summary, else four
@@ -177,33 +194,45 @@ func (t *turn) collect() {
 	}
 	since := sinceLastSession(entries, t.now)
 	var b strings.Builder
-	b.WriteString(fill(t.str("collected_since"), map[string]string{"date": t.date(since)}))
+	if !t.st.Since.IsZero() && !t.st.Since.Before(since) {
+		since = t.st.Since
+		b.WriteString(t.str("collected_since_start"))
+	} else {
+		b.WriteString(fill(t.str("collected_since"), map[string]string{"date": t.date(since)}))
+	}
+	reflected := t.reflectionNote(entries, since)
+	if reflected != "" {
+		b.WriteString("\n\n" + reflected)
+	}
 	open := t.openAgenda()
 	if len(open) > 0 {
 		b.WriteString("\n\n" + t.str("collected_agenda"))
 		for _, a := range open {
-			b.WriteString("\n• " + quote(a.Text, 300))
+			b.WriteString("\n• " + t.quote(a.Text, 300))
 		}
 	}
 	var moods []string
 	var moments []string
 	var answers []chart.Answer
 	for _, e := range entries {
-		if !e.At.After(since) {
+		if e.At.Before(since) || e.Flow == "prepare" {
 			continue
 		}
 		if v, err := strconv.ParseFloat(e.Answers["mood"], 64); err == nil {
 			answers = append(answers, chart.Answer{At: e.At, Mood: v})
 		}
 		if m := e.Answers["moment"]; m != "" {
-			moments = append(moments, quote(m, 200))
+			moments = append(moments, t.quote(m, 200))
 		}
 	}
-	for _, w := range chart.WeeksFrom(answers, since, t.now, t.zone()) {
-		if w.Mood == nil {
-			moods = append(moods, "–")
-		} else {
-			moods = append(moods, strconv.FormatFloat(*w.Mood, 'f', -1, 64))
+	if len(answers) > 0 {
+		// The line starts at the first check-in, not at an empty stretch before it.
+		for _, w := range chart.WeeksFrom(answers, answers[0].At, t.now, t.zone()) {
+			if w.Mood == nil {
+				moods = append(moods, "–")
+			} else {
+				moods = append(moods, t.number(*w.Mood))
+			}
 		}
 	}
 	if len(answers) > 0 {
@@ -215,16 +244,17 @@ func (t *turn) collect() {
 			b.WriteString("\n• " + m)
 		}
 	}
-	if len(open) == 0 && len(answers) == 0 && len(moments) == 0 {
+	if len(open) == 0 && len(answers) == 0 && len(moments) == 0 && reflected == "" {
 		b.WriteString("\n\n" + t.str("collected_nothing"))
 	}
 	t.vals["collected"] = b.String()
 }
 
 func (t *turn) openAgenda() []AgendaItem {
+	t.closePastAgenda()
 	var open []AgendaItem
 	for _, a := range t.st.Agenda {
-		if !a.Done {
+		if a.open() {
 			open = append(open, a)
 		}
 	}
@@ -232,7 +262,8 @@ func (t *turn) openAgenda() []AgendaItem {
 }
 
 // summary ends session preparation: a tidy message and a Markdown file, marked as written by
-// the client with an automated tool. The agenda items it lists are marked done.
+// the client with an automated tool. The agenda items it lists are marked as prepared for the
+// next session; they stay on the list until that session is past.
 func (t *turn) summary() {
 	sections := []struct{ key, title string }{
 		{"important", t.str("summary_important")},
@@ -265,9 +296,7 @@ func (t *turn) summary() {
 	disclaimer := t.str("summary_disclaimer")
 	msg.WriteString("\n\n" + disclaimer)
 	md.WriteString("\n---\n\n*" + disclaimer + "*\n")
-	for i := range t.st.Agenda {
-		t.st.Agenda[i].Done = true
-	}
+	t.prepareAgenda()
 	t.out = append(t.out, Outbound{
 		Text: msg.String(),
 		File: &File{Name: "session-summary-" + t.now.In(t.zone()).Format("2006-01-02") + ".md", MIME: "text/markdown", Data: []byte(md.String())},

@@ -54,9 +54,21 @@ type State struct {
 type AgendaItem struct {
 	Text string    `json:"text" cbor:"1,keyasint,omitempty"`
 	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
-	// Done is set once the item went into a session summary.
+	// Done is set once the item is closed (kept for records written before Closed existed).
 	Done bool `json:"done,omitempty" cbor:"3,keyasint,omitempty"`
+	// Prepared is when the item first went into a session summary, and For the session it was
+	// prepared for (zero when no appointment was known). The item stays open until that
+	// session is past.
+	Prepared time.Time `json:"prepared,omitzero" cbor:"4,keyasint,omitzero"`
+	For      time.Time `json:"for_session,omitzero" cbor:"5,keyasint,omitzero"`
+	// Closed is when the item left the list, and ClosedBy why: "session" (the session it was
+	// prepared for is past) or "reflect" (the client ticked it off after a session).
+	Closed   time.Time `json:"closed,omitzero" cbor:"6,keyasint,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty" cbor:"7,keyasint,omitempty"`
 }
+
+// open reports whether the item is still on the list.
+func (a AgendaItem) open() bool { return !a.Done && a.Closed.IsZero() }
 
 // Rotation makes prompts rotate across topics without repeats until a topic's pool is used up.
 type Rotation struct {
@@ -162,7 +174,7 @@ var profileFields = map[string]func(*State, string, time.Time){
 		}
 		// Keep the agenda bounded: drop the oldest items already dealt with.
 		for len(s.Agenda) > maxAgenda {
-			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return a.Done })
+			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return !a.open() })
 			if i < 0 {
 				i = 0
 			}

@@ -9,7 +9,8 @@ import (
 	"github.com/interlude-bot/interlude/flows"
 )
 
-// newMemEngine is an engine on the embedded library and an in-memory store, with a fixed clock.
+// newMemEngine is an engine on the embedded library and an in-memory store, with a fixed clock
+// (opts.Now) or, when opts.Now is nil, one that stands at 2026-12-02 09:00 UTC (a Wednesday).
 func newMemEngine(t *testing.T, opts flows.Options) (*flows.Engine, *memStore) {
 	t.Helper()
 	lib, err := flows.Load("")

@@ -384,6 +384,9 @@ func (t *turn) command(text string) {
 	case "history":
 		t.history()
 		return
+	case "settings":
+		t.settings()
+		return
 	case "export":
 		t.export()
 		return
@@ -397,7 +400,8 @@ func (t *turn) command(text string) {
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
 		// "/session wed 17:00": the argument answers the flow's first question.
-		if s := t.current(); arg != "" && f.First().Waits() && s == f.First() && t.st.Flow == f.ID {
+		// Messages before the question (the current value) are left out then.
+		if s := t.current(); arg != "" && s != nil && s.Waits() && s == firstQuestion(f) && t.st.Flow == f.ID {
 			t.out = t.out[:0]
 			t.text(arg)
 		}
@@ -405,6 +409,19 @@ func (t *turn) command(text string) {
 	}
 	t.say(fill(t.str("unknown_command"), map[string]string{"command": "/" + name}))
 	t.reask()
+}
+
+// firstQuestion is the first step of f that waits for the client, after any messages.
+func firstQuestion(f *Flow) *Step {
+	for _, s := range f.Steps {
+		if s.Waits() {
+			return s
+		}
+		if s.Kind != KindMessage {
+			return nil
+		}
+	}
+	return nil
 }
 
 // reask repeats the pending question, if any, so that the client knows where they are.
@@ -547,6 +564,9 @@ func (t *turn) render(txt *Text) string {
 		}
 		vals["agenda_list"] = strings.TrimSuffix(b.String(), "\n")
 	}
+	if strings.Contains(raw, "{settings}") {
+		vals["settings"] = t.settingsText()
+	}
 	if strings.Contains(raw, "{storage}") {
 		vals["storage"] = t.str("storage_line")
 	}
@@ -555,6 +575,9 @@ func (t *turn) render(txt *Text) string {
 	}
 	if strings.Contains(raw, "{schedule}") {
 		vals["schedule"] = t.scheduleText()
+	}
+	if strings.Contains(raw, "{checkin_line}") || strings.Contains(raw, "{session_line}") {
+		vals["checkin_line"], vals["session_line"], _ = strings.Cut(t.scheduleText(), "\n")
 	}
 	if strings.Contains(raw, "{session_time}") {
 		if at, ok := t.st.Schedule.Appointment.Next(t.now, t.zone()); ok {

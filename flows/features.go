@@ -66,8 +66,8 @@ func (t *turn) zone() *time.Location {
 	return time.UTC
 }
 
-// date formats a day in the client's zone and language: "26 Nov" (with the year when it is not
-// this year's).
+// date formats a day in the client's zone and language: "26 Nov", "26. November" (with the
+// year when it is not this year's).
 func (t *turn) date(at time.Time) string {
 	at = at.In(t.zone())
 	months := strings.Fields(t.str("months"))
@@ -75,7 +75,7 @@ func (t *turn) date(at time.Time) string {
 	if len(months) == 12 {
 		m = months[at.Month()-1]
 	}
-	s := strconv.Itoa(at.Day()) + " " + m
+	s := fill(t.str("date_format"), map[string]string{"day": strconv.Itoa(at.Day()), "month": m})
 	if at.Year() != t.now.In(t.zone()).Year() {
 		s += " " + strconv.Itoa(at.Year())
 	}

@@ -485,8 +485,8 @@ func (t *turn) scheduleText() string {
 }
 
 func weeklyText(t *turn, w when.Weekly) string {
-	weekdays := strings.Fields(t.str("weekdays"))
-	day := w.Day.String()
+	weekdays := strings.Fields(t.str("weekly_days"))
+	day := w.Day.String() + "s"
 	if len(weekdays) == 7 {
 		day = weekdays[w.Day]
 	}

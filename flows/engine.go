@@ -399,6 +399,9 @@ func (t *turn) command(text string) {
 	}
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
+		if t.st.Flow == "checkin" && f.ID == "checkin" {
+			t.st.Schedule.ManualFlow = t.st.FlowAt // started by hand
+		}
 		// "/session wed 17:00": the argument answers the flow's first question.
 		// Messages before the question (the current value) are left out then.
 		if s := t.current(); arg != "" && s != nil && s.Waits() && s == firstQuestion(f) && t.st.Flow == f.ID {
@@ -460,6 +463,12 @@ func (t *turn) start(flowID, step string) {
 // leave ends the current flow, keeping its answers when the flow keeps them.
 func (t *turn) leave(complete bool) {
 	f := t.e.lib.Flow(t.st.Flow)
+	if f != nil && f.ID == "checkin" {
+		if last := t.lastManual(); last.Equal(t.now) {
+			t.st.Schedule.LastManual = t.now.Truncate(time.Second)
+		}
+		t.st.Schedule.ManualFlow = time.Time{}
+	}
 	if f != nil && f.Keep && len(t.st.Vars) > 0 && t.st.consented(t.e.opts.ConsentVersion) {
 		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars})
 	}
@@ -566,6 +575,9 @@ func (t *turn) render(txt *Text) string {
 	}
 	if strings.Contains(raw, "{settings}") {
 		vals["settings"] = t.settingsText()
+	}
+	if strings.Contains(raw, "{quiet_note}") {
+		vals["quiet_note"] = t.quietNote()
 	}
 	if strings.Contains(raw, "{storage}") {
 		vals["storage"] = t.str("storage_line")
@@ -807,6 +819,8 @@ func (t *turn) lookup(name string) string {
 		return strconv.Itoa(len(t.openAgenda()))
 	case "profile.appointment":
 		return t.st.Schedule.Appointment.Kind.String()
+	case "profile.checkin_quiet":
+		return strconv.FormatBool(t.quietNote() != "")
 	}
 	return t.st.Vars[name]
 }

@@ -91,6 +91,9 @@ type Entry struct {
 	At       time.Time         `json:"at" cbor:"3,keyasint,omitempty"`
 	Complete bool              `json:"complete" cbor:"4,keyasint,omitempty"`
 	Answers  map[string]string `json:"answers" cbor:"5,keyasint,omitempty"`
+	// Locale is the language the questions were asked in, so that the export shows them as
+	// they were asked, whatever the client's language is now.
+	Locale string `json:"locale,omitempty" cbor:"6,keyasint,omitempty"`
 }
 
 // Snapshot is a client's stored state as the store read it.

@@ -40,20 +40,26 @@ var exported = map[string]func(st flows.State, x flows.Export) (any, any){
 		}
 		return st.Schedule.Checkin.String(), x.Schedule.Checkin
 	},
-	"Schedule.Appointment": func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Appointment, x.Schedule.Appointment },
+	"Schedule.Appointment": func(st flows.State, x flows.Export) (any, any) {
+		return st.Schedule.Appointment, x.Schedule.Appointment
+	},
 	"Schedule.PrepHours": func(st flows.State, x flows.Export) (any, any) {
 		return max(st.Schedule.PrepHours, 0) + 24*b2i(st.Schedule.PrepHours == 0), x.Schedule.PrepHours
 	},
 	"Schedule.ReflectHours": func(st flows.State, x flows.Export) (any, any) {
 		return st.Schedule.ReflectHours + 3*b2i(st.Schedule.ReflectHours == 0), x.Schedule.ReflectHours
 	},
-	"Schedule.Paused":      func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Paused, x.Schedule.Paused },
-	"Schedule.PausedUntil": func(st flows.State, x flows.Export) (any, any) { return st.Schedule.PausedUntil, x.Schedule.PausedUntil },
-	"Schedule.Fired":       func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Fired, x.Bookkeeping.Fired },
-	"Schedule.Pending":     func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Pending, x.Bookkeeping.Pending },
-	"Schedule.Sent":        func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Sent, x.Bookkeeping.Sent },
-	"Schedule.ManualFlow":  func(st flows.State, x flows.Export) (any, any) { return st.Schedule.ManualFlow, x.Bookkeeping.ManualFlow },
-	"Schedule.LastManual":  func(st flows.State, x flows.Export) (any, any) { return st.Schedule.LastManual, x.Schedule.LastManual },
+	"Schedule.Paused": func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Paused, x.Schedule.Paused },
+	"Schedule.PausedUntil": func(st flows.State, x flows.Export) (any, any) {
+		return st.Schedule.PausedUntil, x.Schedule.PausedUntil
+	},
+	"Schedule.Fired":   func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Fired, x.Bookkeeping.Fired },
+	"Schedule.Pending": func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Pending, x.Bookkeeping.Pending },
+	"Schedule.Sent":    func(st flows.State, x flows.Export) (any, any) { return st.Schedule.Sent, x.Bookkeeping.Sent },
+	"Schedule.ManualFlow": func(st flows.State, x flows.Export) (any, any) {
+		return st.Schedule.ManualFlow, x.Bookkeeping.ManualFlow
+	},
+	"Schedule.LastManual": func(st flows.State, x flows.Export) (any, any) { return st.Schedule.LastManual, x.Schedule.LastManual },
 }
 
 func b2i(b bool) int {
@@ -224,4 +230,3 @@ func TestExportKeepsTheQuestionAsAsked(t *testing.T) {
 		}
 	}
 }
-

@@ -25,6 +25,7 @@ var actions = map[string]func(*turn) (stop bool){
 	"erase": func(t *turn) bool {
 		t.e.log.Info("client erased", "user", t.user.String(), "flow", t.st.Flow)
 		t.erase = true
+		t.declined = t.st.Flow != "forget"
 		return false
 	},
 	// prepare.collect prepares {collected}: what the client noted since their last session.
@@ -36,6 +37,17 @@ var actions = map[string]func(*turn) (stop bool){
 	// agenda done.
 	"prepare.summary": func(t *turn) bool {
 		t.summary()
+		return false
+	},
+	// agenda.tick closes the open agenda items: the client ticked them off after a session.
+	"agenda.tick": func(t *turn) bool {
+		t.tickAgenda()
+		return false
+	},
+	// intention.recalled forgets the intention once the check-in has mentioned it: it is said
+	// once, not every week (the reflection it came from keeps it in the history).
+	"intention.recalled": func(t *turn) bool {
+		t.st.Intention = ""
 		return false
 	},
 	// profile.reactivate clears the "blocked the bot" mark: the client came back.

@@ -34,6 +34,9 @@ type Options struct {
 	Crisis *Crisis
 	// Policy is the reminders' delivery policy (default DefaultPolicy).
 	Policy Policy
+	// Storage is how what clients write is kept (default StorageEncrypted); the consent
+	// question, /help and /settings say what it is.
+	Storage Storage
 }
 
 // Wakes is the scheduler's due-queue as the engine needs it.
@@ -78,6 +81,9 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Storage == "" {
+		opts.Storage = StorageEncrypted
 	}
 	if opts.Crisis == nil {
 		c, err := LoadCrisis("")
@@ -162,7 +168,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 			}
 			return t.out, nil
 		}
-		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
+		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}, from: st.Flow}
 		if st.Since.IsZero() {
 			st.Since = t.now
 		}
@@ -226,6 +232,12 @@ type turn struct {
 	rearm bool
 	// wakeAt sets particular wake-ups (a reminder delayed to the end of quiet hours).
 	wakeAt map[Reminder]time.Time
+	// from is the flow the client was in before this turn.
+	from string
+	// declined means the erase is a client declining consent (not /forget).
+	declined bool
+	// started means a flow was started in this turn.
+	started bool
 }
 
 func (t *turn) writeWakes() error {
@@ -249,8 +261,19 @@ func (t *turn) writeWakes() error {
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
+	if !t.erase && t.st.Consent == nil && t.st.Flow == "" && t.from == "onboarding" && !t.started {
+		// The client left the first conversation without agreeing ("Stop for now", /cancel):
+		// nothing of theirs is kept, as the bot says.
+		t.erase, t.declined = true, true
+	}
 	if t.erase {
-		return &Change{Rev: snap.Rev, Erase: true, UpdateID: updateID}, nil
+		c := &Change{Rev: snap.Rev, Erase: true}
+		if t.declined {
+			// Only the expiring record of this update id stays, so that a redelivered "No"
+			// is not applied again.
+			c.UpdateID = updateID
+		}
+		return c, nil
 	}
 	state, err := encodeRecord(t.st)
 	if err != nil {
@@ -289,7 +312,9 @@ func (t *turn) locale() string {
 	return "en"
 }
 
-func (t *turn) str(key string) string { return t.e.lib.String(key, t.locale()) }
+func (t *turn) str(key string) string {
+	return t.e.lib.String(t.e.lib.variant(key, t.e.opts.Storage), t.locale())
+}
 
 func (t *turn) say(text string, buttons ...Button) {
 	t.out = append(t.out, Outbound{Text: text, Buttons: buttons})
@@ -348,7 +373,7 @@ func (t *turn) command(text string) {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case "help":
-		t.say(t.str("help"))
+		t.say(fill(t.str("help"), map[string]string{"storage": t.str("storage_line")}))
 		t.reask()
 		return
 	case "crisis":
@@ -368,6 +393,9 @@ func (t *turn) command(text string) {
 	case "history":
 		t.history()
 		return
+	case "settings":
+		t.settings()
+		return
 	case "export":
 		t.export()
 		return
@@ -380,8 +408,12 @@ func (t *turn) command(text string) {
 	}
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
+		if t.st.Flow == "checkin" && f.ID == "checkin" {
+			t.st.Schedule.ManualFlow = t.st.FlowAt // started by hand
+		}
 		// "/session wed 17:00": the argument answers the flow's first question.
-		if s := t.current(); arg != "" && f.First().Waits() && s == f.First() && t.st.Flow == f.ID {
+		// Messages before the question (the current value) are left out then.
+		if s := t.current(); arg != "" && s != nil && s.Waits() && s == firstQuestion(f) && t.st.Flow == f.ID {
 			t.out = t.out[:0]
 			t.text(arg)
 		}
@@ -389,6 +421,19 @@ func (t *turn) command(text string) {
 	}
 	t.say(fill(t.str("unknown_command"), map[string]string{"command": "/" + name}))
 	t.reask()
+}
+
+// firstQuestion is the first step of f that waits for the client, after any messages.
+func firstQuestion(f *Flow) *Step {
+	for _, s := range f.Steps {
+		if s.Waits() {
+			return s
+		}
+		if s.Kind != KindMessage {
+			return nil
+		}
+	}
+	return nil
 }
 
 // reask repeats the pending question, if any, so that the client knows where they are.
@@ -414,6 +459,7 @@ func (t *turn) start(flowID, step string) {
 		t.leave(false)
 	}
 	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
+	t.started = true
 	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
 	metrics.FlowsStarted.WithLabelValues(f.ID).Inc()
 	s := f.First()
@@ -426,8 +472,14 @@ func (t *turn) start(flowID, step string) {
 // leave ends the current flow, keeping its answers when the flow keeps them.
 func (t *turn) leave(complete bool) {
 	f := t.e.lib.Flow(t.st.Flow)
+	if f != nil && f.ID == "checkin" {
+		if last := t.lastManual(); last.Equal(t.now) {
+			t.st.Schedule.LastManual = t.now.Truncate(time.Second)
+		}
+		t.st.Schedule.ManualFlow = time.Time{}
+	}
 	if f != nil && f.Keep && len(t.st.Vars) > 0 && t.st.consented(t.e.opts.ConsentVersion) {
-		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars})
+		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars, Locale: t.locale()})
 	}
 	if f != nil {
 		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
@@ -520,11 +572,33 @@ func (t *turn) ask(s *Step, fresh bool) {
 func (t *turn) render(txt *Text) string {
 	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention}
 	raw := t.e.lib.Render(txt, t.locale())
+	if txt != nil && txt.Ref != "" {
+		raw = t.str(txt.Ref) // the wording for this storage, where it differs
+	}
+	if strings.Contains(raw, "{agenda_list}") {
+		var b strings.Builder
+		for _, a := range t.openAgenda() {
+			b.WriteString("• " + a.Text + "\n")
+		}
+		vals["agenda_list"] = strings.TrimSuffix(b.String(), "\n")
+	}
+	if strings.Contains(raw, "{settings}") {
+		vals["settings"] = t.settingsText()
+	}
+	if strings.Contains(raw, "{quiet_note}") {
+		vals["quiet_note"] = t.quietNote()
+	}
+	if strings.Contains(raw, "{storage}") {
+		vals["storage"] = t.str("storage_line")
+	}
 	if strings.Contains(raw, "{next_checkin}") {
 		vals["next_checkin"] = t.nextCheckin()
 	}
 	if strings.Contains(raw, "{schedule}") {
 		vals["schedule"] = t.scheduleText()
+	}
+	if strings.Contains(raw, "{checkin_line}") || strings.Contains(raw, "{session_line}") {
+		vals["checkin_line"], vals["session_line"], _ = strings.Cut(t.scheduleText(), "\n")
 	}
 	if strings.Contains(raw, "{session_time}") {
 		if at, ok := t.st.Schedule.Appointment.Next(t.now, t.zone()); ok {
@@ -754,6 +828,8 @@ func (t *turn) lookup(name string) string {
 		return strconv.Itoa(len(t.openAgenda()))
 	case "profile.appointment":
 		return t.st.Schedule.Appointment.Kind.String()
+	case "profile.checkin_quiet":
+		return strconv.FormatBool(t.quietNote() != "")
 	}
 	return t.st.Vars[name]
 }

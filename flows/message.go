@@ -107,7 +107,7 @@ func Merge(outs []Outbound) []Outbound {
 // Commands are the commands every platform offers, in menu order. Each has a description
 // "cmd_<name>" in the strings table.
 var Commands = []string{
-	"checkin", "prepare", "reflect", "history", "schedule", "session", "timezone",
+	"checkin", "prepare", "reflect", "history", "settings", "schedule", "session", "timezone",
 	"pause", "resume", "export", "forget", "language", "crisis", "safetyplan", "help", "cancel", "start",
 }
 

@@ -45,6 +45,7 @@ func fullFlows(t *testing.T, e *flows.Engine, id string) *client {
 	c.press("Yes")
 	c.send(words[7])
 	c.send(words[8])
+	c.press("Keep it on the list")
 	c.send("/history")
 	return c
 }

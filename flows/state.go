@@ -58,9 +58,21 @@ type State struct {
 type AgendaItem struct {
 	Text string    `json:"text" cbor:"1,keyasint,omitempty"`
 	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
-	// Done is set once the item went into a session summary.
+	// Done is set once the item is closed (kept for records written before Closed existed).
 	Done bool `json:"done,omitempty" cbor:"3,keyasint,omitempty"`
+	// Prepared is when the item first went into a session summary, and For the session it was
+	// prepared for (zero when no appointment was known). The item stays open until that
+	// session is past.
+	Prepared time.Time `json:"prepared,omitzero" cbor:"4,keyasint,omitzero"`
+	For      time.Time `json:"for_session,omitzero" cbor:"5,keyasint,omitzero"`
+	// Closed is when the item left the list, and ClosedBy why: "session" (the session it was
+	// prepared for is past) or "reflect" (the client ticked it off after a session).
+	Closed   time.Time `json:"closed,omitzero" cbor:"6,keyasint,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty" cbor:"7,keyasint,omitempty"`
 }
+
+// open reports whether the item is still on the list.
+func (a AgendaItem) open() bool { return !a.Done && a.Closed.IsZero() }
 
 // Rotation makes prompts rotate across topics without repeats until a topic's pool is used up.
 type Rotation struct {
@@ -83,6 +95,9 @@ type Entry struct {
 	At       time.Time         `json:"at" cbor:"3,keyasint,omitempty"`
 	Complete bool              `json:"complete" cbor:"4,keyasint,omitempty"`
 	Answers  map[string]string `json:"answers" cbor:"5,keyasint,omitempty"`
+	// Locale is the language the questions were asked in, so that the export shows them as
+	// they were asked, whatever the client's language is now.
+	Locale string `json:"locale,omitempty" cbor:"6,keyasint,omitempty"`
 }
 
 // Snapshot is a client's stored state as the store read it.
@@ -108,7 +123,8 @@ type Change struct {
 	UpdateID string
 	// TTL is how long the client's keys live without activity.
 	TTL time.Duration
-	// Erase removes every key of the client instead of writing anything.
+	// Erase removes every key of the client instead of writing anything; with an UpdateID
+	// (a client declining consent) only the expiring record of that update id is written.
 	Erase bool
 }
 
@@ -165,7 +181,7 @@ var profileFields = map[string]func(*State, string, time.Time){
 		}
 		// Keep the agenda bounded: drop the oldest items already dealt with.
 		for len(s.Agenda) > maxAgenda {
-			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return a.Done })
+			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return !a.open() })
 			if i < 0 {
 				i = 0
 			}

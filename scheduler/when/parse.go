@@ -147,7 +147,7 @@ type found struct {
 	relative, next   bool
 	this             bool  // "this friday": the day may be today
 	rels             []rel // dates relative to today
-	negation, extras bool // a negation; a number that fits nowhere
+	negation, extras bool  // a negation; a number that fits nowhere
 	bad              *UnclearError
 }
 

@@ -190,8 +190,8 @@ func TestParseAppointment(t *testing.T) {
 		{in: "25/12/2026 10:00", want: once("2026-12-25T10:00:00+01:00")},
 		{in: "1.2. 10:00", want: once("2027-02-01T10:00:00+01:00")},
 		{in: "20.11. 13:00", want: once("2026-11-20T13:00:00+01:00")},
-		{in: "29.2. 10:00", missing: MissingFar}, // the next 29 February is in 2028
-		{in: "2027-03-28 02:30", missing: MissingGap}, // in the spring-forward gap: asked back
+		{in: "29.2. 10:00", missing: MissingFar},                          // the next 29 February is in 2028
+		{in: "2027-03-28 02:30", missing: MissingGap},                     // in the spring-forward gap: asked back
 		{in: "2027-10-31 02:30", want: once("2027-10-31T02:30:00+02:00")}, // the first of two
 
 		{in: "none", want: none},

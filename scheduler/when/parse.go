@@ -75,7 +75,7 @@ var (
 		"nein kein keine keinen keiner nicht nie nichts spater ausser unklar")
 	// Dates relative to today, which a weekly schedule cannot hold and a
 	// one-off appointment should state exactly.
-	relativeWords = wordSet("today tonight tomorrow yesterday heute ubermorgen gestern")
+	relativeWords = wordSet("today tonight tomorrow yesterday heute ubermorgen gestern vorgestern")
 	nextWords     = wordSet("next coming nachste nachsten nachster nachstes kommende kommenden")
 	thisWords     = wordSet("this diese diesen dieser dieses")
 	// "am 6.", "bis zum 6.": a day number after these is a day of the month.
@@ -281,6 +281,8 @@ func (f *found) word(toks []token, i int) {
 			f.rels = append(f.rels, rel{days: 2, text: w})
 		case "yesterday", "gestern":
 			f.rels = append(f.rels, rel{days: -1, text: w})
+		case "vorgestern":
+			f.rels = append(f.rels, rel{days: -2, text: w})
 		}
 	case thisWords[w]:
 		f.this = true
@@ -410,7 +412,7 @@ func (f *found) number(toks []token, i int, used []bool) int {
 	case unitWords[suffix]: // "in 2 weeks"
 		f.relative = true
 		n := atoi(t)
-		if !numberRE.MatchString(t) || strings.HasSuffix(t, ".") || n > 400 {
+		if !numberRE.MatchString(t) || strings.HasSuffix(t, ".") {
 			f.extras = true
 			return i + 1
 		}
@@ -444,7 +446,11 @@ func (f *found) number(toks []token, i int, used []bool) int {
 			return i
 		}
 	}
-	meridiem := suffix == "am" || suffix == "pm"
+	// "7 am" is 07:00, but "7 am Sonntag" is German: at 7 on Sunday.
+	meridiem := suffix == "pm" || suffix == "am" && !(i+2 < len(toks) && !toks[i+2].num && isDay(toks[i+2].text))
+	if suffix == "am" && !meridiem {
+		suffix = ""
+	}
 	hours := hourSuffixes[suffix]                              // "19 Uhr", "18h", "7 o'clock"
 	h24 := suffix == "uhr" || suffix == "h" || suffix == "hrs" // but "7 o'clock" may be 19:00
 	last := i

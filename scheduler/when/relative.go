@@ -21,7 +21,6 @@ var numberValues = map[string]int{
 	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty": 20, "thirty": 30,
 	"eins": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
 	"neun": 9, "zehn": 10, "elf": 11, "zwolf": 12, "vierzehn": 14, "zwanzig": 20, "dreissig": 30,
-	"couple": 2, "paar": 2,
 }
 
 // articleOne are words that mean "one" before a unit: "in a week", "in einem Monat".
@@ -29,8 +28,8 @@ var articleOne = wordSet("a an ein eine einen einem einer")
 
 // numberWords turns number words into number tokens: "two weeks" is "2 weeks",
 // "in a month" is "in 1 month", "halb sieben" is "halb 7". "a" and "ein"
-// count only before a unit ("a week"), "couple" and "paar" only before a unit
-// or "of" and a unit.
+// count only before a unit ("a week"). Vague amounts ("a couple of weeks",
+// "ein paar Tage") stay words: they are asked back, not guessed.
 func numberWords(toks []token) []token {
 	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
@@ -48,15 +47,6 @@ func numberWords(toks []token) []token {
 		switch n, ok := numberValues[t.text]; {
 		case articleOne[t.text] && unitWords[next(1)]:
 			out = append(out, token{"1", true})
-		case articleOne[t.text] && (next(1) == "couple" || next(1) == "paar"):
-			// "a couple of weeks", "ein paar Tage": the article goes
-		case (t.text == "couple" || t.text == "paar") && (unitWords[next(1)] || next(1) == "of" && unitWords[next(2)]):
-			out = append(out, token{"2", true})
-			if next(1) == "of" {
-				i++
-			}
-		case t.text == "couple" || t.text == "paar":
-			out = append(out, t)
 		case ok:
 			out = append(out, token{strconv.Itoa(n), true})
 		default:
@@ -157,10 +147,21 @@ func (f *found) clockPhrases(toks []token, used []bool) {
 		for k := i; k <= i+n; k++ {
 			used[k] = true
 		}
-		f.clocks = append(f.clocks, clock{hour: hour, minute: minute, soft: true, bare: true})
-		if k := i + n + 1; k < len(toks) && hourSuffixes[word(k)] {
+		c := clock{hour: hour, minute: minute, soft: true, bare: true}
+		k := i + n + 1
+		if hourSuffixes[word(k)] { // "halb acht Uhr"
 			used[k] = true
+			k++
 		}
+		if m := word(k); m == "pm" || m == "am" && !isDay(word(k+1)) { // "quarter to 8 pm", not "halb acht am Sonntag"
+			used[k] = true
+			c.hour %= 12
+			if m == "pm" {
+				c.hour += 12
+			}
+			c.soft, c.bare = false, false
+		}
+		f.clocks = append(f.clocks, c)
 		i += n
 	}
 }
@@ -219,9 +220,10 @@ func (f *found) relDate(today civil, days bool) (d date, ok bool, err *UnclearEr
 				m := time.Date(c.year, c.month, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
 				c = civil{m.Year(), m.Month(), r.dom}
 			}
-		case r.nextWeek && len(f.days) > 0:
-			// "next week tuesday", "nächste Woche Dienstag": that day of the next calendar week (from Monday)
-			monday := today.addDays(-((int(today.time().Weekday()) + 6) % 7)).addDays(7)
+		case r.days > 0 && r.days%7 == 0 && len(f.days) > 0:
+			// "next week tuesday", "in 2 weeks on Tuesday", "nächste Woche Dienstag": that day
+			// of the calendar week (from Monday) so many weeks ahead
+			monday := today.addDays(-((int(today.time().Weekday()) + 6) % 7)).addDays(r.days)
 			c = monday.addDays((int(f.days[0]) + 6) % 7)
 		case r.months != 0:
 			c = today.addMonths(r.months)
@@ -270,8 +272,20 @@ func ParseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 		loc = time.UTC
 	}
 	now = now.In(loc)
-	today := civilOf(now)
 	f := scan(s)
+	t, err := f.date(now, loc)
+	if hs, ok := f.bareHours(err); ok {
+		return time.Time{}, withChoices(f, hs, func() (string, error) {
+			t, err := f.date(now, loc)
+			return t.Format("2006-01-02 15:04"), err
+		})
+	}
+	return t, err
+}
+
+func (f *found) date(now time.Time, loc *time.Location) (time.Time, error) {
+	s := f.input
+	today := civilOf(now)
 	if f.bad != nil {
 		return time.Time{}, f.bad
 	}

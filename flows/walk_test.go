@@ -72,7 +72,7 @@ func TestRandomWalks(t *testing.T) {
 					t.Fatalf("walk %d step %d: empty message", w, i)
 				}
 				if len([]rune(o.Text)) > flows.MaxTextLen*2 {
-					t.Fatalf("walk %d step %d: message of %d characters", w, i, len([]rune(o.Text)))
+					t.Fatalf("walk %d step %d: message of %d characters: %.200q", w, i, len([]rune(o.Text)), o.Text)
 				}
 				for _, b := range o.Buttons {
 					if len(b.ID) > flows.MaxButtonBytes || b.Label == "" {
@@ -114,7 +114,7 @@ func checkState(t *testing.T, lib *flows.Library, store *memStore, user flows.Us
 		t.Fatalf("%s: agenda of %d items", where, len(st.Agenda))
 	}
 	for k, v := range st.Vars {
-		if len([]rune(v)) > 1000 || strings.ContainsAny(v, "\x00\u202e") {
+		if len([]rune(v)) > flows.DefaultMaxLen || strings.ContainsAny(v, "\x00\u202e") {
 			t.Fatalf("%s: answer %s is %d characters or holds control characters", where, k, len([]rune(v)))
 		}
 	}

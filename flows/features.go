@@ -75,6 +75,9 @@ func (t *turn) date(at time.Time) string {
 		m = months[at.Month()-1]
 	}
 	s := strconv.Itoa(at.Day()) + " " + m
+	if strings.HasPrefix(t.locale(), "de") {
+		s = strconv.Itoa(at.Day()) + ". " + m // „6. Jan.“: German writes the day as an ordinal
+	}
 	if at.Year() != t.now.In(t.zone()).Year() {
 		s += " " + strconv.Itoa(at.Year())
 	}

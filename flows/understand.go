@@ -137,7 +137,8 @@ func scaleAnswer(text string) []int {
 			for j < len(rs) && unicode.IsLetter(rs[j]) {
 				j++
 			}
-			if n, ok := numberWord[string(rs[i:j])]; ok && !(n == 1 && (string(rs[i:j]) == "ein" || string(rs[i:j]) == "eine" || string(rs[i:j]) == "one") && !alone(rs, i, j)) {
+			w := string(rs[i:j])
+			if n, ok := numberWord[w]; ok && !((w == "ein" || w == "eine" || w == "one") && !alone(rs)) {
 				add(n)
 			}
 			i = j
@@ -148,11 +149,10 @@ func scaleAnswer(text string) []int {
 	return nums
 }
 
-// alone reports whether the word rs[i:j] is the whole answer, or its last word: "one" and
-// "eine" are numbers then, not articles ("one of those weeks").
-func alone(rs []rune, i, j int) bool {
-	rest := strings.TrimFunc(string(rs[j:]), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	return rest == ""
+// alone reports whether the answer is one word: "one" and "eine" are numbers then, and not
+// pronouns or articles ("a rough one", "eine harte Woche").
+func alone(rs []rune) bool {
+	return len(strings.FieldsFunc(string(rs), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })) == 1
 }
 
 // labelMatch finds the option whose label (or id) the client typed: the whole label, its

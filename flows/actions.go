@@ -128,13 +128,21 @@ func isOff(s string) bool {
 	return false
 }
 
-// unclear turns a parser's question into one in the client's language.
+// unclear turns a parser's question into one in the client's language; readings of an answer
+// that reads two ways come back as offers for buttons.
 func unclear(t *turn, err error) error {
 	var ue *when.UnclearError
-	if errors.As(err, &ue) {
-		return errors.New(t.str("unclear_" + ue.Missing))
+	if !errors.As(err, &ue) {
+		return errors.New("")
 	}
-	return errors.New("")
+	if len(ue.Choices) > 0 {
+		r := &reask{text: t.str("choose_" + ue.Missing)}
+		for _, c := range ue.Choices {
+			r.choices = append(r.choices, Offer{Answer: c.Answer, Label: c.LabelFor(t.locale())})
+		}
+		return r
+	}
+	return errors.New(t.str("unclear_" + ue.Missing))
 }
 
 // zones caches loaded locations: loading one reads the time zone database.

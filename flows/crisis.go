@@ -355,12 +355,12 @@ func (t *turn) checkNo() {
 
 // yes and no words, in the languages of the library, as people type them.
 var (
-	yesWords = []string{"yes", "y", "yeah", "yep", "yup", "ya", "yea", "sort of", "kind of", "kinda", "maybe", "sometimes", "a bit", "a little", "i think so", "ja", "jo", "jap", "jein", "vielleicht", "manchmal", "ein bisschen", "irgendwie", "schon"}
-	noWords  = []string{"no", "n", "nope", "nah", "no i am not", "no im not", "not at all", "no not at all", "no thanks", "no thank you", "definitely not", "nein", "ne", "nee", "nö", "no", "auf keinen fall", "gar nicht", "nein gar nicht", "nein danke", "überhaupt nicht", "nein nein"}
+	crisisYes = []string{"yes", "y", "yeah", "yep", "yup", "ya", "yea", "sort of", "kind of", "kinda", "maybe", "sometimes", "a bit", "a little", "i think so", "ja", "jo", "jap", "jein", "vielleicht", "manchmal", "ein bisschen", "irgendwie", "schon"}
+	crisisNo  = []string{"no", "n", "nope", "nah", "no i am not", "no im not", "not at all", "no not at all", "no thanks", "no thank you", "definitely not", "nein", "ne", "nee", "nö", "no", "auf keinen fall", "gar nicht", "nein gar nicht", "nein danke", "überhaupt nicht", "nein nein"}
 )
 
-func isYes(text string) bool { return inWords(yesWords, text) }
-func isNo(text string) bool  { return inWords(noWords, text) }
+func isYes(text string) bool { return inWords(crisisYes, text) }
+func isNo(text string) bool  { return inWords(crisisNo, text) }
 
 func inWords(words []string, text string) bool {
 	k := strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {

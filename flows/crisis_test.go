@@ -8,22 +8,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/scheduler/when"
 )
-
-func buttonLabels(outs []flows.Outbound) []string {
-	var labels []string
-	for _, o := range outs {
-		for _, b := range o.Buttons {
-			labels = append(labels, b.Label)
-		}
-	}
-	return labels
-}
 
 // inOrder reports whether the parts appear in text in this order.
 func inOrder(text string, parts ...string) bool {
@@ -242,7 +233,10 @@ func TestCountryFromTheZoneTableAndChosenByTheClient(t *testing.T) {
 }
 
 func TestSafetyPlanIsMadeShownInACrisisAndKept(t *testing.T) {
-	e, st, _ := newEngine(t, flows.Options{})
+	// A minute between messages, so that none is taken as the continuation of a long answer.
+	now := time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC)
+	clock := func() time.Time { now = now.Add(time.Minute); return now }
+	e, st, _ := newEngine(t, flows.Options{Now: clock})
 	c := onboarded(t, e, "plan")
 	outs := c.send("/safetyplan")
 	if !strings.Contains(joined(outs), "seven parts") || !strings.Contains(joined(outs), "1 of 7") {

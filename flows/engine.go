@@ -539,19 +539,7 @@ func (t *turn) run(f *Flow, s *Step) {
 func (t *turn) ask(s *Step, fresh bool) {
 	if fresh {
 		t.st.Ask++
-	}
-	var buttons []Button
-	id := func(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
-	switch s.Kind {
-	case KindChoice:
-		for i, o := range s.Options {
-			lbl := o.Label
-			buttons = append(buttons, Button{ID: id(i), Label: t.e.lib.Render(&lbl, t.locale())})
-		}
-	case KindScale:
-		for v := s.Min; v <= s.Max; v++ {
-			buttons = append(buttons, Button{ID: id(v - s.Min), Label: strconv.Itoa(v)})
-		}
+		t.st.Offers = nil
 	}
 	text := t.render(s.Text)
 	if s.Prompt {
@@ -561,12 +549,51 @@ func (t *turn) ask(s *Step, fresh bool) {
 		if p := t.e.lib.Prompt(t.st.Prompt); p != nil {
 			text += "\n\n" + t.e.lib.Render(&p.Text, t.locale())
 		}
-		buttons = append(buttons, Button{ID: id(0), Label: t.str("another_prompt")})
 	}
 	if s.Kind == KindText && s.Skippable {
 		text += "\n" + t.str("skip_hint")
 	}
-	t.say(text, buttons...)
+	t.say(text, t.buttons(s)...)
+}
+
+// buttonID is the id of the i-th button of the pending question.
+func (t *turn) buttonID(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
+
+// offerBase is added to the index of an offered reading in its button's id, so that it never
+// collides with the step's own buttons.
+const offerBase = 100
+
+// buttons are the buttons of the pending question: its options, its scale, or "another
+// question" under a prompt; or, while readings of an unclear answer are offered, those.
+func (t *turn) buttons(s *Step) []Button {
+	var buttons []Button
+	if len(t.st.Offers) > 0 {
+		for i, o := range t.st.Offers {
+			buttons = append(buttons, Button{ID: t.buttonID(offerBase + i), Label: o.Label})
+		}
+		return buttons
+	}
+	switch s.Kind {
+	case KindChoice:
+		for i, o := range s.Options {
+			lbl := o.Label
+			buttons = append(buttons, Button{ID: t.buttonID(i), Label: t.e.lib.Render(&lbl, t.locale())})
+		}
+	case KindScale:
+		for v := s.Min; v <= s.Max; v++ {
+			buttons = append(buttons, Button{ID: t.buttonID(v - s.Min), Label: strconv.Itoa(v)})
+		}
+	}
+	if s.Prompt {
+		buttons = append(buttons, Button{ID: t.buttonID(0), Label: t.str("another_prompt")})
+	}
+	return buttons
+}
+
+// refuse says briefly what would work, with the pending question's buttons, without its
+// introduction again.
+func (t *turn) refuse(s *Step, text string) {
+	t.say(text, t.buttons(s)...)
 }
 
 func (t *turn) render(txt *Text) string {
@@ -624,11 +651,21 @@ func (t *turn) press(id string) {
 		t.crisisAnswer(id)
 		return
 	}
+	if cmd, ok := strings.CutPrefix(id, commandButton); ok && greetingCommands[cmd] {
+		t.command("/" + cmd)
+		return
+	}
 	s := t.current()
 	ask, idx, ok := parseButton(id)
 	if s == nil || !s.Waits() || !ok || ask != t.st.Ask {
 		t.say(t.str("stale_button"))
 		t.reask()
+		return
+	}
+	if i := idx - offerBase; i >= 0 && i < len(t.st.Offers) {
+		answer := t.st.Offers[i].Answer
+		t.st.Offers = nil
+		t.validated(s, answer)
 		return
 	}
 	switch s.Kind {
@@ -674,9 +711,29 @@ func parseButton(id string) (ask, idx int, ok bool) {
 // text handles typed text: an answer to the pending question, or a hint when there is none.
 func (t *turn) text(text string) {
 	s := t.current()
+	if t.joins(s, text) {
+		return
+	}
 	if s == nil || !s.Waits() {
+		if isGreeting(text) {
+			t.greet()
+			return
+		}
 		t.say(t.str("no_question"))
 		return
+	}
+	if len(t.st.Offers) > 0 {
+		labels, ids := make([]string, len(t.st.Offers)), make([]string, len(t.st.Offers))
+		for i, o := range t.st.Offers {
+			labels[i], ids[i] = o.Label, strconv.Itoa(i+1)
+		}
+		if i := labelMatch(labels, ids, text); i >= 0 {
+			answer := t.st.Offers[i].Answer
+			t.st.Offers = nil
+			t.validated(s, answer)
+			return
+		}
+		t.st.Offers = nil // something new: read it afresh
 	}
 	switch s.Kind {
 	case KindChoice:
@@ -689,22 +746,16 @@ func (t *turn) text(text string) {
 			t.validated(s, text)
 			return
 		}
-		t.say(t.str("pick_button"))
-		t.ask(s, false)
+		t.refuse(s, t.str("pick_button"))
 	case KindScale:
-		n, err := strconv.Atoi(strings.TrimSpace(text))
-		if err != nil || n < s.Min || n > s.Max {
-			t.say(fill(t.str("pick_number"), map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}))
-			t.ask(s, false)
-			return
-		}
-		t.accept(s, strconv.Itoa(n), "")
+		t.scale(s, text)
 	case KindText:
 		limit := s.MaxLen
 		if limit == 0 {
 			limit = DefaultMaxLen
 		}
-		if n := utf8.RuneCountInString(text); n > limit {
+		n := utf8.RuneCountInString(text)
+		if n > limit && (limit < longAnswer || s.Validate != "") {
 			t.say(fill(t.str("too_long"), map[string]string{"max": strconv.Itoa(limit), "length": strconv.Itoa(n)}))
 			return
 		}
@@ -712,28 +763,66 @@ func (t *turn) text(text string) {
 			t.validated(s, text)
 			return
 		}
+		if n > limit {
+			t.acceptLong(s, text, limit)
+			return
+		}
+		t.remember(s, text)
 		t.accept(s, text, "")
 	}
 }
 
-func matchOption(t *turn, s *Step, text string) (int, bool) {
-	want := strings.ToLower(strings.TrimSpace(text))
-	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(s.Options) {
-		return n - 1, true
-	}
-	for i, o := range s.Options {
-		lbl := o.Label
-		if strings.ToLower(t.e.lib.Render(&lbl, t.locale())) == want || strings.ToLower(o.ID) == want {
-			return i, true
+// scale reads a number on the pending scale: "4", "maybe a 4", "vier", "4/10". Two numbers
+// ("like 4 or 5") are asked back with their two buttons; anything else gets a short re-ask.
+func (t *turn) scale(s *Step, text string) {
+	nums := scaleAnswer(text)
+	var in []int
+	for _, n := range nums {
+		if n >= s.Min && n <= s.Max {
+			in = append(in, n)
 		}
 	}
-	return 0, false
+	vals := map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}
+	switch {
+	case len(nums) == 1 && len(in) == 1:
+		t.accept(s, strconv.Itoa(in[0]), "")
+	case len(nums) == 2 && len(in) == 2:
+		vals["a"], vals["b"] = strconv.Itoa(in[0]), strconv.Itoa(in[1])
+		t.say(fill(t.str("pick_one_of_two"), vals),
+			Button{ID: t.buttonID(in[0] - s.Min), Label: vals["a"]},
+			Button{ID: t.buttonID(in[1] - s.Min), Label: vals["b"]})
+	case len(nums) > 0 && len(in) == 0:
+		t.refuse(s, fill(t.str("number_out_of_range"), vals))
+	default:
+		t.refuse(s, fill(t.str("pick_number"), vals))
+	}
+}
+
+func matchOption(t *turn, s *Step, text string) (int, bool) {
+	labels, ids := make([]string, len(s.Options)), make([]string, len(s.Options))
+	for i, o := range s.Options {
+		lbl := o.Label
+		labels[i], ids[i] = t.e.lib.Render(&lbl, t.locale()), o.ID
+	}
+	i := labelMatch(labels, ids, text)
+	return i, i >= 0
 }
 
 func (t *turn) validated(s *Step, text string) {
 	value, err := validators[s.Validate](t, text)
 	if err != nil {
-		t.say(strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()})))
+		var r *reask
+		if errors.As(err, &r) && len(r.choices) > 0 {
+			t.st.Offers = r.choices
+			t.say(r.text, t.buttons(s)...)
+			return
+		}
+		msg := strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()}))
+		if s.Kind == KindChoice {
+			t.refuse(s, msg)
+			return
+		}
+		t.say(msg)
 		return
 	}
 	t.accept(s, value, "")
@@ -756,6 +845,7 @@ func (t *turn) skip() {
 
 // accept stores an answer and goes on.
 func (t *turn) accept(s *Step, value, next string) {
+	t.st.Offers = nil
 	if s.Store != "" {
 		name := s.Store
 		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {

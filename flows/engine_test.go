@@ -336,7 +336,7 @@ func TestEveryStepKindAndTheAnswersKept(t *testing.T) {
 	}
 	c.press("Something else")
 	outs := c.send("a word much longer than twenty")
-	if !strings.Contains(joined(outs), "That is 30 characters; I can keep at most 20") {
+	if !strings.Contains(joined(outs), "For this answer I keep at most 20 characters, and yours has 30") {
 		t.Errorf("over the limit: %q", joined(outs))
 	}
 	c.send("tender")

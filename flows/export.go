@@ -87,6 +87,10 @@ type ExportBookkeeping struct {
 	// Safety is the crisis path's own state: the helpline country the client chose, a question
 	// waiting for an answer, whether the safety plan was offered.
 	Safety SafetyState `json:"crisis_path"`
+	// Offers are the readings of an answer offered as buttons, Last the last free-text answer
+	// that a message sent right after it continues.
+	Offers []Offer     `json:"offers,omitempty"`
+	Last   *LastAnswer `json:"last_answer,omitempty"`
 }
 
 // exportOf gathers everything kept about the client.
@@ -110,7 +114,7 @@ func (t *turn) exportOf(entries []Entry) Export {
 		Entries:   entries,
 		Bookkeeping: ExportBookkeeping{Flow: st.Flow, Step: st.Step, Asked: st.Ask, Prompt: st.Prompt, Rotation: st.Rotation,
 			Fired: sc.Fired, Pending: sc.Pending, Sent: sc.Sent, ManualFlow: sc.ManualFlow, LastUpdate: st.LastUpdate, Ended: st.Ended,
-			Safety: st.Safety},
+			Safety: st.Safety, Offers: st.Offers, Last: st.Last},
 		SafetyPlan: st.Plan,
 	}
 	if sc.Checkin != nil {

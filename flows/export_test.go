@@ -34,6 +34,8 @@ var exported = map[string]func(st flows.State, x flows.Export) (any, any){
 	"Active":     func(st flows.State, x flows.Export) (any, any) { return st.Active, x.Profile.Active },
 	"LastUpdate": func(st flows.State, x flows.Export) (any, any) { return st.LastUpdate, x.Bookkeeping.LastUpdate },
 	"Ended":      func(st flows.State, x flows.Export) (any, any) { return st.Ended, x.Bookkeeping.Ended },
+	"Offers":     func(st flows.State, x flows.Export) (any, any) { return st.Offers, x.Bookkeeping.Offers },
+	"Last":       func(st flows.State, x flows.Export) (any, any) { return st.Last, x.Bookkeeping.Last },
 	"Safety":     func(st flows.State, x flows.Export) (any, any) { return st.Safety, x.Bookkeeping.Safety },
 	"Plan":       func(st flows.State, x flows.Export) (any, any) { return st.Plan, x.SafetyPlan },
 	"Schedule.Checkin": func(st flows.State, x flows.Export) (any, any) {

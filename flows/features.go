@@ -274,8 +274,8 @@ func (t *turn) summary() {
 	msg.WriteString(title)
 	md.WriteString("# " + title + "\n")
 	for _, s := range sections {
-		if v := t.st.Vars[s.key]; v != "" {
-			msg.WriteString("\n\n" + s.title + "\n" + v)
+		if v := t.answerInFull(s.key); v != "" {
+			msg.WriteString("\n\n" + s.title + "\n" + t.excerpt(v, longAnswer))
 			md.WriteString("\n## " + strings.TrimSuffix(s.title, ":") + "\n\n" + v + "\n")
 		}
 	}
@@ -285,7 +285,7 @@ func (t *turn) summary() {
 		msg.WriteString("\n\n" + agendaTitle)
 		md.WriteString("\n## " + strings.TrimSuffix(agendaTitle, ":") + "\n\n")
 		for _, a := range open {
-			msg.WriteString("\n• " + a.Text)
+			msg.WriteString("\n• " + t.excerpt(a.Text, 500))
 			md.WriteString("- " + a.Text + " (" + t.date(a.At) + ")\n")
 		}
 	}

@@ -585,9 +585,14 @@ func (t *turn) pause(arg string) {
 		t.reask()
 		return
 	}
-	until, err := parseUntil(arg, t.now, t.zone())
+	until, err := when.ParseDate(arg, t.now, t.zone())
 	if err != nil {
-		t.say(t.str("pause_unclear"))
+		key := "pause_unclear"
+		var ue *when.UnclearError
+		if errors.As(err, &ue) && (ue.Missing == when.MissingPast || ue.Missing == when.MissingFar) {
+			key = "pause_" + ue.Missing
+		}
+		t.say(t.str(key))
 		t.reask()
 		return
 	}
@@ -609,51 +614,6 @@ func (t *turn) resume() {
 	t.rearm = true
 	t.say(t.str("resumed") + "\n" + t.nextCheckin())
 	t.reask()
-}
-
-var errUntil = errors.New("unclear date")
-
-// parseUntil reads the end of a pause: "until 2027-01-06", "bis 6.1.2027", "6.1.", "2 weeks",
-// "3 Wochen", "10 days". The pause ends at the start of that day in the client's zone.
-func parseUntil(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	for _, p := range []string{"until ", "till ", "bis zum ", "bis ", "to "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	s = strings.TrimSpace(s)
-	local := now.In(loc)
-	if f := strings.Fields(s); len(f) == 2 {
-		n, err := strconv.Atoi(f[0])
-		if err == nil && n > 0 && n <= 365 {
-			days := 0
-			switch strings.TrimSuffix(f[1], "s") {
-			case "day", "tag", "tage", "tagen":
-				days = n
-			case "week", "woche", "wochen", "weeks":
-				days = 7 * n
-			}
-			if f[1] == "tage" || f[1] == "tagen" {
-				days = n
-			}
-			if days > 0 {
-				y, m, d := local.AddDate(0, 0, days).Date()
-				return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
-			}
-		}
-	}
-	for _, layout := range []string{"2006-01-02", "2.1.2006", "02.01.2006", "2.1.06", "2006/01/02"} {
-		if d, err := time.ParseInLocation(layout, s, loc); err == nil && d.After(now) && d.Before(now.AddDate(1, 0, 1)) {
-			return d, nil
-		}
-	}
-	if d, err := time.ParseInLocation("2.1.", s, loc); err == nil {
-		d = time.Date(local.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		if !d.After(now) {
-			d = d.AddDate(1, 0, 0)
-		}
-		return d, nil
-	}
-	return time.Time{}, errUntil
 }
 
 // Block marks a client who blocked the bot as inactive: nothing is sent, and their reminders

@@ -48,10 +48,31 @@ type State struct {
 	// Ended is "flow/step" of the end step the last update reached, so that its closing words
 	// can be said again when that update comes again.
 	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
+	// Offers are the readings of an answer that read two ways ("Tuesday at 6"), shown as
+	// buttons under the question it answers; pressing one (or typing its label or number)
+	// answers the question with it. (High keys: fields added by other work keep their own.)
+	Offers []Offer `json:"offers,omitempty" cbor:"40,keyasint,omitempty"`
+	// Last is the last free-text answer of the current flow, which a message sent within a
+	// few seconds continues (a long paste that the platform split into several messages).
+	Last *LastAnswer `json:"last,omitempty" cbor:"41,keyasint,omitempty"`
 	// Safety is the crisis path's own state: a pending question, the client's country.
-	Safety SafetyState `json:"safety,omitzero" cbor:"40,keyasint,omitzero"`
+	Safety SafetyState `json:"safety,omitzero" cbor:"50,keyasint,omitzero"`
 	// Plan is the client's safety plan; nil until they made one.
-	Plan *SafetyPlan `json:"safety_plan,omitempty" cbor:"41,keyasint,omitempty"`
+	Plan *SafetyPlan `json:"safety_plan,omitempty" cbor:"51,keyasint,omitempty"`
+}
+
+// Offer is one reading offered as a button.
+type Offer struct {
+	Answer string `json:"answer" cbor:"1,keyasint,omitempty"`
+	Label  string `json:"label" cbor:"2,keyasint,omitempty"`
+}
+
+// LastAnswer is where the last free-text answer went.
+type LastAnswer struct {
+	Var  string    `json:"var" cbor:"1,keyasint,omitempty"`
+	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
+	Step string    `json:"step" cbor:"3,keyasint,omitempty"`
+	Flow string    `json:"flow" cbor:"4,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

@@ -310,7 +310,14 @@ func (t *turn) askCheck() {
 // usual, and the question is let go.
 func (t *turn) crisisPending(in Inbound) bool {
 	sf := &t.st.Safety
-	if in.Button != "" || (sf.Check == 0 && !sf.AskCountry) {
+	if sf.Check == 0 && !sf.AskCountry {
+		return false
+	}
+	if in.Button != "" {
+		if !isCrisisButton(in.Button) {
+			// A button of the flow: the client went on; the question is let go.
+			sf.Check, sf.CheckUpdate, sf.Held, sf.AskCountry = 0, "", "", false
+		}
 		return false
 	}
 	if strings.HasPrefix(in.Text, "/") {
@@ -345,8 +352,13 @@ func (t *turn) checkAnswer(text string) {
 func (t *turn) checkNo() {
 	held := t.st.Safety.Held
 	t.st.Safety.Check, t.st.Safety.CheckUpdate, t.st.Safety.Held = 0, "", ""
+	s := t.current()
+	if s == nil || !s.Waits() {
+		t.say(t.str("check_thanks_idle"))
+		return
+	}
 	t.say(t.str("check_thanks"))
-	if s := t.current(); held != "" && s != nil && s.Kind == KindText {
+	if held != "" && s.Kind == KindText {
 		t.text(held) // what they wrote answers the question they were at
 		return
 	}

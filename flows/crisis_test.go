@@ -412,3 +412,30 @@ func TestEveryHelplineCountryIsReachedByItsZones(t *testing.T) {
 		}
 	}
 }
+
+func TestCrisisWhileTheQuestionWaitsAndAFlowButtonLetsItGo(t *testing.T) {
+	e, st, _ := newEngine(t, flows.Options{})
+	c := onboarded(t, e, "pending")
+	// Outside a conversation, No does not pretend there is somewhere to go back to.
+	c.send("nobody would miss me")
+	if outs := c.press("No"); !strings.Contains(joined(outs), "Thank you for telling me") || strings.Contains(joined(outs), "go on where we were") {
+		t.Errorf("no, outside a flow: %q", joined(outs))
+	}
+	// An explicit message while the question waits gets the reply, and the question is done.
+	c.send("nobody would miss me")
+	if outs := c.send("i want to end my life"); !strings.HasPrefix(joined(outs), "I'm really glad you told me.") {
+		t.Errorf("crisis while pending: %q", joined(outs))
+	}
+	sn, _ := st.Load(context.Background(), c.user, "")
+	if s := decoded(t, sn.State); s.Safety.Check != 0 {
+		t.Errorf("the question still waits after the crisis reply: %d", s.Safety.Check)
+	}
+	// A button of the check-in while the question waits: the client went on.
+	mood := c.send("/checkin")
+	c.send("what's the point")
+	c.last = mood
+	c.press("5")
+	if outs := c.send("calm"); strings.Contains(joined(outs), "I'm really glad you told me.") {
+		t.Errorf("an answer after a flow button was taken for the question: %q", joined(outs))
+	}
+}

@@ -418,9 +418,30 @@ func (t *turn) setCountry(code string) {
 }
 
 func (t *turn) countryName(code string) string {
+	if code == "" {
+		return ""
+	}
 	if name := t.str("country_" + code); name != "" {
 		return name
 	}
 	name, _ := when.CountryName(code)
 	return name
+}
+
+// safetySettings is the crisis path's line in /settings: whose helplines the client gets, how
+// to change that, and whether they have a safety plan.
+func (t *turn) safetySettings() string {
+	vals := map[string]string{"country": t.countryName(t.country())}
+	key := "settings_help_zone"
+	switch {
+	case t.st.Safety.Country != "":
+		key = "settings_help_chosen"
+	case vals["country"] == "":
+		key = "settings_help_none"
+	}
+	plan := t.str("settings_plan_none")
+	if t.st.Plan != nil && !t.st.Plan.empty() {
+		plan = t.str("settings_plan")
+	}
+	return fill(t.str(key), vals) + " " + plan
 }

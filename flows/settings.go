@@ -24,6 +24,7 @@ func (t *turn) settingsText() string {
 		pause,
 		fill(t.str("settings_language"), map[string]string{"language": t.e.lib.Languages[t.locale()]}),
 		t.str("storage_line"),
+		t.safetySettings(),
 	}
 	return strings.Join(lines, "\n")
 }

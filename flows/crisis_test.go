@@ -119,12 +119,12 @@ func TestUnsureMessageGetsADirectKindQuestion(t *testing.T) {
 	}
 	// The old [No] changes nothing now; a fresh question is answered with No.
 	c.last = question
-	if outs := c.press("No"); !strings.Contains(joined(outs), "no longer") && strings.Contains(joined(outs), "Thank you for telling me") {
+	if outs := c.press("No"); !strings.Contains(joined(outs), "no longer") && strings.Contains(joined(outs), "Thank you for answering") {
 		t.Errorf("a stale No went through: %q", joined(outs))
 	}
 	c.send(moment)
 	outs = c.press("No")
-	if !strings.Contains(joined(outs), "Thank you for telling me") {
+	if !strings.Contains(joined(outs), "Thank you for answering") {
 		t.Errorf("no: %q", joined(outs))
 	}
 	// What they wrote answered the question they were at: the check-in went on.
@@ -144,7 +144,7 @@ func TestUnsureMessageGetsADirectKindQuestion(t *testing.T) {
 	}
 	// Typed answers: a clear no goes back, yes or anything else gets help.
 	for _, tt := range []struct{ typed, want string }{
-		{"nope", "Thank you for telling me"},
+		{"nope", "Thank you for answering"},
 		{"yeah kind of", "I'm really glad you told me."},
 		{"I don't know", "I'm really glad you told me."},
 	} {
@@ -173,7 +173,7 @@ func TestUnsureQuestionSurvivesARestartAndARedelivery(t *testing.T) {
 	e2 := flows.New(lib, st, flows.Options{Logger: slog.New(slog.DiscardHandler)})
 	_ = srv
 	outs, err := e2.Handle(context.Background(), flows.Inbound{User: c.user, Text: "nein"})
-	if err != nil || !strings.Contains(joined(outs), "Thank you for telling me") {
+	if err != nil || !strings.Contains(joined(outs), "Thank you for answering") {
 		t.Errorf("after restart: %v %q", err, joined(outs))
 	}
 }
@@ -188,7 +188,7 @@ func TestForgedHelpButtonsGetHelpAndForgedNoDoesNothing(t *testing.T) {
 		}
 	}
 	outs, err := e.Handle(context.Background(), flows.Inbound{User: c.user, Button: "k.n.3"})
-	if err != nil || strings.Contains(joined(outs), "Thank you for telling me") {
+	if err != nil || strings.Contains(joined(outs), "Thank you for answering") {
 		t.Errorf("forged No: %v %q", err, joined(outs))
 	}
 }
@@ -250,7 +250,7 @@ func TestSafetyPlanIsMadeShownInACrisisAndKept(t *testing.T) {
 	if outs := c.last; !strings.Contains(joined(outs), "TelefonSeelsorge") {
 		t.Errorf("professionals not prefilled with the client's helplines: %q", joined(outs))
 	}
-	c.send("/skip") // keep the prefilled professionals
+	c.press("Keep this list") // keep the prefilled professionals
 	c.send("my partner keeps my tablets")
 	outs = c.send("my cat, and the sea")
 	if !inOrder(joined(outs), "Here is your safety plan", "Warning signs: when I stop answering", "People I can ask for help: my sister Anna", "TelefonSeelsorge", "What I live for: my cat") {
@@ -418,7 +418,7 @@ func TestCrisisWhileTheQuestionWaitsAndAFlowButtonLetsItGo(t *testing.T) {
 	c := onboarded(t, e, "pending")
 	// Outside a conversation, No does not pretend there is somewhere to go back to.
 	c.send("nobody would miss me")
-	if outs := c.press("No"); !strings.Contains(joined(outs), "Thank you for telling me") || strings.Contains(joined(outs), "go on where we were") {
+	if outs := c.press("No"); !strings.Contains(joined(outs), "Thank you for answering") || strings.Contains(joined(outs), "go on where we were") {
 		t.Errorf("no, outside a flow: %q", joined(outs))
 	}
 	// An explicit message while the question waits gets the reply, and the question is done.

@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SafetyPlan is the client's own plan for a crisis, in the six steps of the Stanley–Brown
@@ -53,7 +55,7 @@ func init() {
 		get := part.get
 		// A skipped step ("") keeps what was there: skipping while editing changes nothing.
 		profileFields[part.field] = func(s *State, v string, now time.Time) {
-			if v == "" {
+			if v = strings.TrimSpace(v); v == "" {
 				return
 			}
 			if s.Plan == nil {
@@ -62,6 +64,14 @@ func init() {
 			*get(s.Plan) = v
 			s.Plan.Updated = now.Truncate(time.Second)
 		}
+	}
+	// plan_text takes a typed part of the plan (up to 4,000 characters) at a question that
+	// also has buttons.
+	validators["plan_text"] = func(_ *turn, s string) (string, error) {
+		if s = strings.TrimSpace(s); s == "" || utf8.RuneCountInString(s) > 4000 {
+			return "", errors.New("")
+		}
+		return s, nil
 	}
 	// plan.start shows a plan the client already has, with what they can do with it, instead
 	// of walking through it again.

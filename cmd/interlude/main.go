@@ -121,6 +121,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		logger.Warn("INTERLUDE_ENCRYPTION_KEY is not set: what clients write is stored unencrypted")
 	}
 
+	metrics.InitCrisisEvents(flows.CrisisEvents)
 	engine := flows.New(lib, st, flows.Options{
 		ConsentVersion: cfg.ConsentVersion,
 		Retention:      cfg.Retention,
@@ -128,6 +129,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Wakes:          st,
 		Deliveries:     st,
 		Crisis:         crisis,
+		Observer:       metrics.Engine{},
 		Storage:        storageOf(cfg, sealer),
 		Policy: flows.Policy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo, NoQuiet: cfg.QuietFrom == cfg.QuietTo,
 			Grace: cfg.ReminderGrace, NudgeAfter: cfg.NudgeAfter, SkipAfterManual: cfg.SkipAfterManual},

@@ -49,12 +49,15 @@ func TestNumbersAndLabelsPressButtons(t *testing.T) {
 	if !strings.Contains(out.String(), "  1) Calm\n  2) Tired\n") {
 		t.Errorf("buttons not shown as a numbered list:\n%s", out.String())
 	}
-	// A file name from the engine cannot escape the files directory.
-	data, err := os.ReadFile(filepath.Join(dir, "summary.md"))
-	if err != nil || string(data) != "# Summary" {
-		t.Errorf("file not written in %s: %v", dir, err)
-	}
-	if !strings.Contains(out.String(), "[file written: "+filepath.Join(dir, "summary.md")+"]") {
-		t.Errorf("file path not printed:\n%s", out.String())
+	// A file name from the engine cannot escape the client's folder, and a second file of the
+	// same name does not overwrite the first.
+	for _, name := range []string{"summary.md", "summary-2.md", "summary-4.md"} {
+		data, err := os.ReadFile(filepath.Join(dir, "me", name))
+		if err != nil || string(data) != "# Summary" {
+			t.Errorf("file %s not written in %s: %v", name, dir, err)
+		}
+		if !strings.Contains(out.String(), "[file saved: "+filepath.Join(dir, "me", name)+"]") {
+			t.Errorf("file path of %s not printed:\n%s", name, out.String())
+		}
 	}
 }

@@ -51,6 +51,9 @@ func consoleOptions(stdin io.Reader, logger *slog.Logger, logPath string) []cons
 	if lang == "" {
 		lang = os.Getenv("LANG")
 	}
+	// Files (summaries, exports, charts) go next to the log, in a folder of the client's own
+	// (not a shared temporary folder other users of the machine can see or block).
+	files := filepath.Join(filepath.Dir(consoleLogPath(os.Getenv)), "files")
 	return []console.Option{console.WithPrompt(isTerminal(stdin)), console.WithLogger(logger),
-		console.WithLogFile(logPath), console.WithLanguageHint(lang)}
+		console.WithLogFile(logPath), console.WithLanguageHint(lang), console.WithFilesDir(files)}
 }

@@ -61,3 +61,22 @@ func TestNumbersAndLabelsPressButtons(t *testing.T) {
 		}
 	}
 }
+
+// TestPromptComesBackAfterAReminder: a message the bot sends on its own, while the client is
+// at the prompt, is followed by the prompt again; another client's reminder is not shown.
+func TestPromptComesBackAfterAReminder(t *testing.T) {
+	var out bytes.Buffer
+	user := flows.UserKey{Platform: flows.Console, ID: "me"}
+	a := console.New(&recorder{}, user, strings.NewReader(""), &out, console.WithPrompt(true), console.WithFilesDir(t.TempDir()))
+	if err := a.Send(context.Background(), user, []flows.Outbound{{Text: "Time for your check-in"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasSuffix(got, "Time for your check-in\n\n> ") {
+		t.Errorf("after a reminder: %q", got)
+	}
+	out.Reset()
+	_ = a.Send(context.Background(), flows.UserKey{Platform: flows.Console, ID: "other"}, []flows.Outbound{{Text: "not yours"}})
+	if out.Len() != 0 {
+		t.Errorf("another client's reminder shown: %q", out.String())
+	}
+}

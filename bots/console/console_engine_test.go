@@ -40,7 +40,7 @@ func TestConsoleSpeaksTheClientsLanguage(t *testing.T) {
 	for _, w := range []string{
 		"Interlude in der Konsole. Tippe /start, um anzufangen",
 		"nicht verschlüsselt",
-		"Technische Protokolle landen in /state/interlude/console.log.",
+		"Technische Protokolle werden in /state/interlude/console.log geschrieben.",
 		"Ich bin Interlude",
 		"[Datei gespeichert: " + filepath.Join(dir, "anna", "interlude-export-"),
 	} {

@@ -90,7 +90,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 	consoleMode := cmd == "console" || !cfg.Platforms()
-	logger := newLogger(cfg, stderr, consoleMode)
+	logger, logPath := newLogger(cfg, stderr, consoleMode), ""
+	if consoleMode {
+		logger, logPath = consoleLogger(cfg, stderr) // the chat shows no log lines
+	}
 	slog.SetDefault(logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -136,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	})
 
 	if consoleMode {
-		a := console.New(engine, consoleUser(), stdin, stdout, console.WithPrompt(isTerminal(stdin)), console.WithLogger(logger))
+		a := console.New(engine, consoleUser(), stdin, stdout, consoleOptions(stdin, logger, logPath)...)
 		disp := scheduler.New(engine, st, map[flows.Platform]flows.Sender{flows.Console: a}, scheduler.WithLogger(logger))
 		schedCtx, stopSched := context.WithCancel(ctx)
 		schedDone := make(chan struct{})
@@ -342,7 +345,7 @@ func consoleUser() flows.UserKey {
 	return flows.UserKey{Platform: flows.Console, ID: flows.UserID(name)}
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -69,8 +69,6 @@ const (
 // language, country and safety plan) before it goes out without it.
 const crisisStateTimeout = 2 * time.Second
 
-
-
 // crisisReply answers a message that signals risk: at once, with fixed text, with or without
 // Redis. The flow the client is in waits; the message itself is not taken as an answer.
 func (e *Engine) crisisReply(ctx context.Context, in Inbound) []Outbound {

@@ -43,6 +43,9 @@ type ZoneError struct {
 	// Choices are the Suggestions as buttons, labelled with their places in English and
 	// German ("Portland, Oregon", "Wien"); Answer is the zone name.
 	Choices []Choice
+	// Guess is set when nothing has the name typed, and the Suggestions are names a few
+	// typing mistakes away ("Berln").
+	Guess bool
 }
 
 // Error describes the error, listing the suggestions if there are any.

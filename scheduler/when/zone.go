@@ -323,7 +323,7 @@ func ParseZone(s string) (*time.Location, string, error) {
 	if len(choices) == 0 {
 		choices = zoneChoices(zs)
 	}
-	return nil, "", &ZoneError{Input: s, Suggestions: zs, Choices: choices[:min(len(choices), 5)]}
+	return nil, "", &ZoneError{Input: s, Suggestions: zs, Choices: choices[:min(len(choices), 5)], Guess: !ok && len(zs) > 0}
 }
 
 // maxZoneInput bounds what ParseZone reads: a sentence, not a pasted page.

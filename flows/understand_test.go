@@ -434,3 +434,13 @@ func TestZoneChoicesInGerman(t *testing.T) {
 		t.Errorf("UTC+1 in German: %q %v", joined(outs), buttonLabels(outs))
 	}
 }
+
+func TestNoDoubleFullStopAfterAnAbbreviatedMonth(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	e, _, _ := newEngine(t, flows.Options{Now: func() time.Time { return now }})
+	c := germanOnboarded(t, e, "punkt")
+	outs := c.send("/pause übermorgen")
+	if text := joined(outs); !strings.Contains(text, "Pausiert bis 4. Dez. Danach") || strings.Contains(text, "..") {
+		t.Errorf("%q", text)
+	}
+}

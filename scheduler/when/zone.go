@@ -601,9 +601,10 @@ func key(s string) string {
 	return strings.Join(f, " ")
 }
 
-// LikelyZones returns the zones whose UTC offset at at is offset (seconds east of UTC), the
-// ones most people live in first (by the cities of the place data), at most three: the
-// places a client who typed a fixed offset such as "UTC+2" most likely means.
+// LikelyZones returns the zones whose UTC offset at at is offset (seconds east of UTC), at
+// most three: the places a client who typed a fixed offset such as "UTC+2" most likely means.
+// Zones with daylight saving time come first (there a fixed offset goes wrong for half of the
+// year), then those most people live in (by the cities of the place data).
 func LikelyZones(offset int, at time.Time) []string {
 	ix := index()
 	total := map[string]int{}
@@ -613,6 +614,7 @@ func LikelyZones(offset int, at time.Time) []string {
 		}
 	}
 	var zs []string
+	dst := map[string]int{}
 	for z := range total {
 		loc, err := loadZone(z)
 		if err != nil {
@@ -620,8 +622,15 @@ func LikelyZones(offset int, at time.Time) []string {
 		}
 		if _, off := at.In(loc).Zone(); off == offset {
 			zs = append(zs, z)
+			_, jan := time.Date(at.Year(), 1, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+			_, jul := time.Date(at.Year(), 7, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+			if jan != jul {
+				dst[z] = 1
+			}
 		}
 	}
-	slices.SortFunc(zs, func(a, b string) int { return cmp.Or(cmp.Compare(total[b], total[a]), cmp.Compare(a, b)) })
+	slices.SortFunc(zs, func(a, b string) int {
+		return cmp.Or(cmp.Compare(dst[b], dst[a]), cmp.Compare(total[b], total[a]), cmp.Compare(a, b))
+	})
 	return zs[:min(len(zs), 3)]
 }

@@ -444,3 +444,18 @@ func TestNoDoubleFullStopAfterAnAbbreviatedMonth(t *testing.T) {
 		t.Errorf("%q", text)
 	}
 }
+
+// An offset typed at the zone question is not the number of a button ("+2" is not London).
+func TestOffsetIsNotAButtonNumber(t *testing.T) {
+	e, _, _ := newEngine(t, flows.Options{})
+	c := &client{t: t, e: e, user: flows.UserKey{Platform: flows.Console, ID: "plus"}}
+	c.send("/start")
+	c.press("Yes, keep my answers")
+	outs := c.send("+2")
+	if !strings.Contains(joined(outs), "does not follow daylight saving time") {
+		t.Errorf("+2: %q", joined(outs))
+	}
+	if outs := c.send("2"); !strings.Contains(joined(outs), "When is your usual therapy appointment?") {
+		t.Errorf("2 after the offers: %q", joined(outs))
+	}
+}

@@ -519,9 +519,11 @@ func suggest(k string) []string {
 	for cand, zs := range ix.cities {
 		consider(cand, zs...)
 	}
-	for cand, ps := range ix.places {
-		if zs, _, ok := ix.lookup(cand); ok && len(ps) > 0 {
-			consider(cand, zs...)
+	for cand := range ix.places {
+		if distance(k, cand, limit) <= limit { // only then resolve the name, which costs more
+			if zs, _, ok := ix.lookup(cand); ok {
+				consider(cand, zs...)
+			}
 		}
 	}
 	out := make([]string, 0, len(best))

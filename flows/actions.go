@@ -85,14 +85,44 @@ func validateWord(_ *turn, s string) (string, error) {
 	return s, nil
 }
 
+// fixedConfirmed marks the answer of the button that keeps a fixed offset after being told it
+// does not follow daylight saving time.
+const fixedConfirmed = "fixed:"
+
 func validateZone(t *turn, s string) (string, error) {
-	_, name, err := when.ParseZone(s)
+	if name, ok := strings.CutPrefix(s, fixedConfirmed); ok {
+		if _, n, err := when.ParseZone(name); err == nil && n == name {
+			return name, nil
+		}
+	}
+	loc, name, err := when.ParseZone(s)
 	if err != nil {
 		var ze *when.ZoneError
-		if errors.As(err, &ze) && len(ze.Suggestions) > 0 {
-			return "", errors.New(fill(t.str("zone_suggest"), map[string]string{"zones": strings.Join(ze.Suggestions[:min(3, len(ze.Suggestions))], ", ")}))
+		if errors.As(err, &ze) && len(ze.Choices) > 0 {
+			r := &reask{text: t.str("choose_zone")}
+			if ze.Guess {
+				r.text = t.str("zone_guess")
+			}
+			for _, c := range ze.Choices {
+				r.choices = append(r.choices, Offer{Answer: c.Answer, Label: c.LabelFor(t.locale())})
+			}
+			return "", r
 		}
 		return "", errors.New("")
+	}
+	if strings.HasPrefix(name, "UTC+") || strings.HasPrefix(name, "UTC-") || strings.HasPrefix(name, "Etc/GMT") {
+		// A fixed offset is taken only after saying that it does not follow daylight saving
+		// time, with the places that have that offset now to pick instead.
+		_, off := t.now.In(loc).Zone()
+		vals := map[string]string{"offset": name}
+		r := &reask{text: fill(t.str("zone_fixed"), vals)}
+		for _, z := range when.LikelyZones(off, t.now) {
+			if len(r.choices) < 2 {
+				r.choices = append(r.choices, Offer{Answer: z, Label: when.ZoneLabel(z, t.locale())})
+			}
+		}
+		r.choices = append(r.choices, Offer{Answer: fixedConfirmed + name, Label: fill(t.str("zone_keep_fixed"), vals)})
+		return "", r
 	}
 	return name, nil
 }

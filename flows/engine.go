@@ -836,8 +836,7 @@ func (t *turn) skip() {
 		return
 	}
 	if !s.Skippable {
-		t.say(t.str("cannot_skip"))
-		t.ask(s, false)
+		t.refuse(s, t.str("cannot_skip"))
 		return
 	}
 	t.accept(s, "", "")

@@ -713,10 +713,18 @@ func pick(m map[string]string, locale string) string {
 
 // fill replaces {name} placeholders with values; unknown placeholders stay as they are.
 func fill(s string, vals map[string]string) string {
-	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
+	out := placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
 		if v, ok := vals[m[1:len(m)-1]]; ok {
 			return v
 		}
 		return m
 	})
+	// A value that ends with a full stop („4. Dez.“) at the end of a sentence takes the
+	// sentence's full stop: never two.
+	for _, v := range vals {
+		if strings.HasSuffix(v, ".") && !strings.HasSuffix(v, "..") {
+			out = strings.ReplaceAll(out, v+".", v)
+		}
+	}
+	return out
 }

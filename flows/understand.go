@@ -163,11 +163,15 @@ func labelMatch(labels, ids []string, text string) int {
 	if want == "" {
 		return -1
 	}
-	if n, err := strconv.Atoi(want); err == nil {
+	// A button's number is typed on its own ("2", "2."); "+2" is an offset, not a button.
+	if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(text), ".")); err == nil && !strings.ContainsAny(text, "+-") {
 		if n >= 1 && n <= len(labels) {
 			return n - 1
 		}
 		return -1
+	}
+	if strings.ContainsAny(want, "0123456789") && len(strings.Fields(want)) == 1 && strings.Trim(want, "0123456789") == "" {
+		return -1 // a number with other signs around it ("+2", "2)") is no button's number
 	}
 	found := -1
 	for i, l := range labels {

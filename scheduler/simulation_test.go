@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -287,13 +289,19 @@ func seedClients(t *testing.T, engine *flows.Engine, n int) []simClient {
 				if cl.appt.Kind == when.KindWeekly {
 					appt = cl.appt.Weekly.String()
 				}
-				for _, in := range []flows.Inbound{
+				ins := []flows.Inbound{
 					{User: cl.user, Text: "/start"},
 					{User: cl.user, Button: "q1.0"},
 					{User: cl.user, Text: cl.zone},
 					{User: cl.user, Text: appt},
 					{User: cl.user, Text: cl.checkin.String()},
-				} {
+				}
+				if strings.HasPrefix(cl.zone, "UTC+") {
+					// A fixed offset is kept only once the client has heard that it does not
+					// follow daylight saving time, and pressed "Keep".
+					ins = slices.Insert(ins, 3, flows.Inbound{User: cl.user, Text: "Keep " + cl.zone})
+				}
+				for _, in := range ins {
 					if _, err := engine.Handle(ctx, in); err != nil {
 						failed.Store(err)
 					}

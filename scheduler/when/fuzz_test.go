@@ -95,6 +95,13 @@ func FuzzParseAppointment(f *testing.F) {
 		a, err := ParseAppointment(s, now, berlin)
 		if err != nil {
 			checkUnclearFuzz(t, s, err)
+			var u *UnclearError
+			errors.As(err, &u)
+			for _, c := range u.Choices {
+				if _, err := ParseAppointment(c.Answer, now, berlin); err != nil {
+					t.Fatalf("%q offers %q, which gives %v", s, c.Answer, err)
+				}
+			}
 			return
 		}
 		switch a.Kind {
@@ -126,6 +133,34 @@ func FuzzParseAppointment(f *testing.F) {
 			if diff := cmp.Diff(a, back, instant); err != nil || diff != "" {
 				t.Fatalf("ParseAppointment(%q) = %+v, described as %q, which parses to error %v, -want +got:\n%s", s, a, text, err, diff)
 			}
+		}
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, r := range naturalRows {
+		if r.q == "date" {
+			f.Add(r.in)
+		}
+	}
+	berlin := mustZone(f, "Europe/Berlin")
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, berlin)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s, now, berlin)
+		if err != nil {
+			checkUnclearFuzz(t, s, err)
+			var u *UnclearError
+			errors.As(err, &u)
+			for _, c := range u.Choices {
+				if _, err := ParseDate(c.Answer, now, berlin); err != nil {
+					t.Fatalf("%q offers %q, which gives %v", s, c.Answer, err)
+				}
+			}
+			return
+		}
+		// A pause ends after now and within a year.
+		if !d.After(now) || d.After(now.AddDate(1, 0, 1)) {
+			t.Fatalf("ParseDate(%q) = %v", s, d)
 		}
 	})
 }

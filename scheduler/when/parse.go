@@ -661,10 +661,11 @@ func ParseWeekly(s string) (Weekly, error) {
 	f := scan(s)
 	w, err := f.weekly()
 	if hs, ok := f.bareHours(err); ok {
-		return Weekly{}, withChoices(f, hs, func() (string, error) {
+		err = withChoices(f, hs, func() (string, error) {
 			w, err := f.weekly()
 			return w.String(), err
 		})
+		return Weekly{}, keepReadable(err, func(a string) bool { _, err := scan(a).weekly(); return err == nil })
 	}
 	return w, err
 }
@@ -768,7 +769,7 @@ func ParseAppointment(s string, now time.Time, loc *time.Location) (Appointment,
 	f := scan(s)
 	a, err := f.appointment(now, loc)
 	if hs, ok := f.bareHours(err); ok {
-		return Appointment{}, withChoices(f, hs, func() (string, error) {
+		err = withChoices(f, hs, func() (string, error) {
 			a, err := f.appointment(now, loc)
 			if err != nil {
 				return "", err
@@ -776,7 +777,7 @@ func ParseAppointment(s string, now time.Time, loc *time.Location) (Appointment,
 			return a.answer(loc), nil
 		})
 	}
-	return a, err
+	return a, keepReadable(err, func(s string) bool { _, err := scan(s).appointment(now, loc); return err == nil })
 }
 
 // answer is text that ParseAppointment reads back as a.

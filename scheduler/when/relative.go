@@ -275,12 +275,29 @@ func ParseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	f := scan(s)
 	t, err := f.date(now, loc)
 	if hs, ok := f.bareHours(err); ok {
-		return time.Time{}, withChoices(f, hs, func() (string, error) {
+		err = withChoices(f, hs, func() (string, error) {
 			t, err := f.date(now, loc)
 			return t.Format("2006-01-02 15:04"), err
 		})
 	}
-	return t, err
+	return t, keepReadable(err, func(a string) bool { _, err := scan(a).date(now, loc); return err == nil })
+}
+
+// keepReadable drops the Choices of an unclear answer that the parser would not take back
+// without asking again (a slash date inside other digits: "1A1/2").
+func keepReadable(err error, readable func(string) bool) error {
+	ue, ok := err.(*UnclearError)
+	if !ok || len(ue.Choices) == 0 {
+		return err
+	}
+	var kept []Choice
+	for _, c := range ue.Choices {
+		if readable(c.Answer) {
+			kept = append(kept, c)
+		}
+	}
+	ue.Choices = kept
+	return ue
 }
 
 func (f *found) date(now time.Time, loc *time.Location) (time.Time, error) {

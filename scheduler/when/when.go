@@ -20,7 +20,7 @@
 // or a time, returns an [*UnclearError] carrying a short question to ask.
 package when
 
-//go:generate go run ./internal/genzones -dir /usr/share/zoneinfo -o zones.go
+//go:generate go run ./internal/genzones -dir /usr/share/zoneinfo -o zones.go -npm /tmp/npmwork -places places.go
 
 import (
 	"errors"
@@ -40,6 +40,12 @@ var ErrUnclear = errors.New("when: unclear input")
 type ZoneError struct {
 	Input       string
 	Suggestions []string
+	// Choices are the Suggestions as buttons, labelled with their places in English and
+	// German ("Portland, Oregon", "Wien"); Answer is the zone name.
+	Choices []Choice
+	// Guess is set when nothing has the name typed, and the Suggestions are names a few
+	// typing mistakes away ("Berln").
+	Guess bool
 }
 
 // Error describes the error, listing the suggestions if there are any.

@@ -12,6 +12,9 @@ import (
 	"time"
 	_ "time/tzdata" // zone names must work on machines without a tz database
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // zone is one row of the generated zones table.
@@ -55,85 +58,227 @@ var abbreviations = map[string][]string{
 	"brt":  {"America/Sao_Paulo"},
 }
 
-// placeAliases are place names that are not in the tz database but certain
-// to mean one zone: German names of tz cities, old city names, large cities
-// in Germany, Austria, Switzerland and India, and a few country names (for
-// Germany, Büsingen is the exception that the client can still pick by name).
+// placeAliases are what people call a place that no data source lists under that name:
+// nicknames and abbreviations. Every other place name comes from the generated placeData
+// (cities, CLDR's names of the zones' cities, regions, countries in English and German).
 var placeAliases = map[string]string{
-	"deutschland": "Europe/Berlin", "germany": "Europe/Berlin", "osterreich": "Europe/Vienna",
-	"schweiz": "Europe/Zurich", "uk": "Europe/London", "united kingdom": "Europe/London",
-	"england": "Europe/London", "great britain": "Europe/London",
-	"hamburg": "Europe/Berlin", "munchen": "Europe/Berlin", "munich": "Europe/Berlin",
-	"koln": "Europe/Berlin", "cologne": "Europe/Berlin", "frankfurt": "Europe/Berlin",
-	"stuttgart": "Europe/Berlin", "dusseldorf": "Europe/Berlin", "leipzig": "Europe/Berlin",
-	"dresden": "Europe/Berlin", "hannover": "Europe/Berlin", "nurnberg": "Europe/Berlin",
-	"wien": "Europe/Vienna", "graz": "Europe/Vienna", "linz": "Europe/Vienna",
-	"salzburg": "Europe/Vienna", "innsbruck": "Europe/Vienna",
-	"bern": "Europe/Zurich", "basel": "Europe/Zurich", "genf": "Europe/Zurich", "geneva": "Europe/Zurich",
-	"rom": "Europe/Rome", "prag": "Europe/Prague", "warschau": "Europe/Warsaw",
-	"brussel": "Europe/Brussels", "kopenhagen": "Europe/Copenhagen", "lissabon": "Europe/Lisbon",
-	"athen": "Europe/Athens", "moskau": "Europe/Moscow", "kiew": "Europe/Kyiv", "kiev": "Europe/Kyiv",
-	"bukarest": "Europe/Bucharest", "belgrad": "Europe/Belgrade", "luxemburg": "Europe/Luxembourg",
-	"calcutta": "Asia/Kolkata", "mumbai": "Asia/Kolkata", "bombay": "Asia/Kolkata",
-	"delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata", "bengaluru": "Asia/Kolkata",
-	"bangalore": "Asia/Kolkata", "chennai": "Asia/Kolkata", "saigon": "Asia/Ho_Chi_Minh",
-	"montreal": "America/Toronto",
+	"nyc": "America/New_York", "ny": "America/New_York", "new york city": "America/New_York",
+	"la": "America/Los_Angeles", "sf": "America/Los_Angeles", "san fran": "America/Los_Angeles",
+	"dc": "America/New_York", "washington dc": "America/New_York", "philly": "America/New_York",
+	"uk": "Europe/London", "england": "Europe/London", "scotland": "Europe/London", "wales": "Europe/London",
+	"great britain": "Europe/London", "britain": "Europe/London", "grossbritannien": "Europe/London",
+	"calcutta": "Asia/Kolkata", "bombay": "Asia/Kolkata", "madras": "Asia/Kolkata", "saigon": "Asia/Ho_Chi_Minh",
+	"frisco": "America/Los_Angeles", "vegas": "America/Los_Angeles", "ffm": "Europe/Berlin",
+	// German names of big cities that are not a zone's city, which the sources list only in
+	// English or in their own language ("Munich", "Milano").
+	"munchen": "Europe/Berlin", "nurnberg": "Europe/Berlin", "koln": "Europe/Berlin", "genf": "Europe/Zurich",
+	"mailand": "Europe/Rome", "neapel": "Europe/Rome", "venedig": "Europe/Rome", "florenz": "Europe/Rome",
+	"krakau": "Europe/Warsaw", "danzig": "Europe/Warsaw", "breslau": "Europe/Warsaw", "pressburg": "Europe/Bratislava",
 }
 
 // countryAliases are other names of countries in the zones table.
-var countryAliases = map[string]string{"usa": "US", "united states of america": "US"}
+var countryAliases = map[string]string{"usa": "US", "united states of america": "US", "us": "US", "america": "US", "amerika": "US"}
 
 // zoneIndex finds zone names by the keys of what a client may type.
 type zoneIndex struct {
-	names  map[string]string   // zone and link names → zone name
-	places map[string][]string // cities, countries, aliases, abbreviations → zone names
+	names     map[string]string         // zone and link names → zone name
+	cities    map[string][]string       // a zone's own city, CLDR's name for it, an alias → one zone
+	places    map[string][]place        // cities, regions, countries from placeData, by key
+	byCountry map[string][]string       // country code → its zones, most populous region first
+	abbr      map[string][]string       // abbreviations → the zones they may mean
+	people    map[string]map[string]int // country code → zone → people in its cities
+}
+
+// place is a line of placeData.
+type place struct {
+	kind    byte // 'c' city, 'e' a zone's city, 'r' region, 'n' country
+	country string
+	zone    string
+	pop     int
+	label   string
 }
 
 var index = sync.OnceValue(func() zoneIndex {
-	ix := zoneIndex{names: map[string]string{}, places: map[string][]string{}}
-	byCountry := map[string][]string{}
+	ix := zoneIndex{names: map[string]string{}, cities: map[string][]string{}, places: map[string][]place{},
+		byCountry: map[string][]string{}, abbr: abbreviations, people: map[string]map[string]int{}}
 	for _, z := range zones {
 		ix.names[key(z.name)] = z.name
-		byCountry[z.country] = append(byCountry[z.country], z.name)
+		ix.byCountry[z.country] = append(ix.byCountry[z.country], z.name)
 	}
 	for link, z := range links {
 		if _, ok := ix.names[key(link)]; !ok {
 			ix.names[key(link)] = z
 		}
 	}
+	for _, z := range zones {
+		ix.cities[key(z.name[strings.LastIndexByte(z.name, '/')+1:])] = []string{z.name}
+	}
+	for data := placeData; data != ""; {
+		var line string
+		line, data, _ = strings.Cut(data, "\n")
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			continue
+		}
+		p := place{kind: f[1][0], country: f[2], label: f[5]}
+		p.pop, _ = strconv.Atoi(f[4])
+		if i, err := strconv.Atoi(f[3]); err == nil && i < len(placeZones) {
+			p.zone = placeZones[i]
+		}
+		if p.kind == 'e' {
+			if _, ok := ix.cities[f[0]]; !ok { // a zone's own city comes first ("Atikokan")
+				ix.cities[f[0]] = []string{p.zone}
+			}
+			continue
+		}
+		if p.kind == 'c' {
+			if ix.people[p.country] == nil {
+				ix.people[p.country] = map[string]int{}
+			}
+			ix.people[p.country][p.zone] += p.pop
+		}
+		ix.places[f[0]] = append(ix.places[f[0]], p)
+	}
 	for _, code := range slices.Sorted(maps.Keys(countries)) {
 		name := countries[code]
-		ix.places[key(name)] = byCountry[code]
+		k := key(name)
+		ix.places[k] = append(ix.places[k], place{kind: 'n', country: code, label: name})
 		if short, _, ok := strings.Cut(name, " ("); ok { // "Britain (UK)"
-			k := key(short)
-			ix.places[k] = slices.Concat(ix.places[k], byCountry[code])
+			ix.places[key(short)] = append(ix.places[key(short)], place{kind: 'n', country: code, label: short})
 		}
 	}
 	for alias, code := range countryAliases {
-		ix.places[alias] = byCountry[code]
-	}
-	for _, z := range zones { // a city wins over a country of the same name
-		ix.places[key(z.name[strings.LastIndexByte(z.name, '/')+1:])] = []string{z.name}
+		ix.places[alias] = append(ix.places[alias], place{kind: 'n', country: code, label: countries[code]})
 	}
 	for alias, z := range placeAliases {
-		ix.places[alias] = []string{z}
-	}
-	for abbr, zs := range abbreviations {
-		if _, ok := ix.places[abbr]; !ok {
-			ix.places[abbr] = zs
-		}
+		ix.cities[alias] = []string{z}
 	}
 	return ix
 })
+
+// dominance is how many times more people the biggest place of a name must have than the
+// next one in another zone to be taken without asking: "Paris" is Paris, France; "Portland"
+// (Oregon, Maine) and "Springfield" are asked.
+const dominance = 20
+
+// lookup resolves one key: the zones it stands for (one when it is clear), and the choices to
+// offer when it is not. ok is false when nothing has that name.
+func (ix zoneIndex) lookup(k string) (zs []string, choices []Choice, ok bool) {
+	if z, ok := ix.names[k]; ok {
+		return []string{z}, nil, true
+	}
+	if zs, ok := ix.cities[k]; ok {
+		return zs, nil, true
+	}
+	if zs, ok := ix.abbr[k]; ok {
+		return zs, zoneChoices(zs), true
+	}
+	ps := ix.places[k]
+	if len(ps) == 0 {
+		return nil, nil, false
+	}
+	for _, kind := range []byte{'c', 'r'} {
+		byZone := map[string]int{}
+		var order []string
+		label := map[string]string{}
+		for _, p := range ps {
+			if p.kind != kind || p.zone == "" {
+				continue
+			}
+			if _, seen := byZone[p.zone]; !seen {
+				order = append(order, p.zone)
+				label[p.zone] = p.label
+			}
+			byZone[p.zone] = max(byZone[p.zone], p.pop)
+		}
+		if len(order) == 0 {
+			continue
+		}
+		slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(byZone[b], byZone[a]) })
+		if len(order) == 1 || byZone[order[0]] >= dominance*byZone[order[1]] {
+			return order[:1], nil, true
+		}
+		order = order[:min(len(order), 5)]
+		for _, z := range order {
+			l := label[z]
+			if kind == 'r' {
+				l = zoneLabel(z, false)
+				choices = append(choices, Choice{Answer: z, Label: l, LabelDE: zoneLabel(z, true)})
+				continue
+			}
+			choices = append(choices, Choice{Answer: z, Label: l, LabelDE: l})
+		}
+		return order, choices, true
+	}
+	// A country: its one zone, or the zone nearly all its people live in (Germany, not
+	// Büsingen), or its zones to choose from, most people first. A name two countries share
+	// ("Korea") offers both.
+	var codes []string
+	for _, p := range ps {
+		if p.kind == 'n' && len(ix.byCountry[p.country]) > 0 && !slices.Contains(codes, p.country) {
+			codes = append(codes, p.country)
+		}
+	}
+	switch {
+	case len(codes) == 0:
+		return nil, nil, false
+	case len(codes) > 1:
+		for _, c := range codes {
+			z := ix.byCountry[c][0]
+			zs = append(zs, z)
+			choices = append(choices, Choice{Answer: z, Label: countries[c], LabelDE: countries[c]})
+		}
+		return zs, choices, true
+	}
+	zs = slices.Clone(ix.byCountry[codes[0]])
+	pop := ix.people[codes[0]]
+	slices.SortStableFunc(zs, func(a, b string) int { return cmp.Compare(pop[b], pop[a]) })
+	if len(zs) == 1 || pop[zs[0]] >= dominance*max(pop[zs[1]], 1) {
+		return zs[:1], nil, true
+	}
+	zs = zs[:min(len(zs), 5)]
+	return zs, zoneChoices(zs), true
+}
+
+// zoneChoices offers zones as buttons labelled with their cities.
+func zoneChoices(zs []string) []Choice {
+	var cs []Choice
+	for _, z := range zs {
+		cs = append(cs, Choice{Answer: z, Label: zoneLabel(z, false), LabelDE: zoneLabel(z, true)})
+	}
+	return cs
+}
+
+// zoneLabel is the name of a zone's city in English or German ("Vienna", "Wien").
+func zoneLabel(z string, de bool) string {
+	if l, ok := zoneLabels[z]; ok {
+		if de {
+			return l[1]
+		}
+		return l[0]
+	}
+	return strings.ReplaceAll(z[strings.LastIndexByte(z, '/')+1:], "_", " ")
+}
+
+// ZoneLabel is the name of a zone's city in the locale ("de…" German, else English), for a
+// button or a sentence: "Vienna", "Wien", "New York". A fixed offset is its own name.
+func ZoneLabel(zone, locale string) string {
+	if !strings.Contains(zone, "/") {
+		return zone
+	}
+	return zoneLabel(zone, strings.HasPrefix(strings.ToLower(locale), "de"))
+}
 
 // ParseZone reads a time zone as a client types it and returns the location
 // and its canonical name. It accepts, case-insensitively and with or without
 // accents:
 //
 //   - tz database names and their old aliases: "Europe/Berlin", "asia/calcutta";
-//   - tz database cities: "Berlin", "new york", "São Paulo", "sao paulo";
-//   - countries with a single zone, and a few common place names listed in
-//     this package ("Wien", "München", "Mumbai");
+//   - places, alone or in a sentence ("I live in Tokyo", "wohne in Wien", "near
+//     Munich", "Graz, Austria"): the tz database's cities, CLDR's names for them
+//     in English and German ("Wien", "Zürich", "São Paulo"), cities of at least
+//     15,000 people with their zone, regions (Bayern, Arizona) and countries in
+//     English and German, with one zone; and a few nicknames ("NYC", "LA");
 //   - "UTC", "GMT" and "Z", all meaning UTC;
 //   - UTC offsets from UTC-12 to UTC+14 in quarter hours: "UTC+2", "+05:30",
 //     "GMT-3", "utc +1", which give a fixed zone named like "UTC+05:30"
@@ -141,11 +286,13 @@ var index = sync.OnceValue(func() zoneIndex {
 //     the tz name "Etc/GMT-3", also accepted, means three hours ahead, as
 //     POSIX has it.
 //
-// Anything else, including abbreviations like "CET" or "EST" and countries
-// with several zones, returns a [*ZoneError] suggesting zones to pick from.
+// Anything else returns a [*ZoneError] with zones to pick from as Suggestions
+// and Choices: for an abbreviation ("CET", "PST", "IST"), a country or region
+// with several zones, a name several places share (Portland, Springfield), a
+// typo ("Berln"); none when nothing is close.
 func ParseZone(s string) (*time.Location, string, error) {
 	in := strings.TrimSpace(s)
-	if in == "" || len(in) > 100 {
+	if in == "" || utf8.RuneCountInString(in) > maxZoneInput {
 		return nil, "", &ZoneError{Input: s}
 	}
 	f := fold(in)
@@ -155,17 +302,35 @@ func ParseZone(s string) (*time.Location, string, error) {
 	if loc, name, ok := parseOffset(f); ok {
 		return loc, name, nil
 	}
-	zs := resolve(f)
-	if len(zs) == 1 {
+	zs, choices, ok := resolve(f)
+	if !ok {
+		if m := offsetInRE.FindString(f); m != "" { // "my time is UTC+2"
+			if loc, name, ok := parseOffset(strings.TrimSpace(m)); ok {
+				return loc, name, nil
+			}
+		}
+		zs, choices, ok = inSentence(f)
+	}
+	if ok && len(zs) == 1 && len(choices) == 0 {
 		if loc, err := loadZone(zs[0]); err == nil {
 			return loc, zs[0], nil
 		}
 	}
-	if len(zs) == 0 {
+	if !ok {
 		zs = suggest(key(f))
 	}
-	return nil, "", &ZoneError{Input: s, Suggestions: slices.Clone(zs[:min(len(zs), 5)])}
+	zs = slices.Clone(zs[:min(len(zs), 5)])
+	if len(choices) == 0 {
+		choices = zoneChoices(zs)
+	}
+	return nil, "", &ZoneError{Input: s, Suggestions: zs, Choices: choices[:min(len(choices), 5)], Guess: !ok && len(zs) > 0}
 }
+
+// maxZoneInput bounds what ParseZone reads: a sentence, not a pasted page.
+const maxZoneInput = 300
+
+// offsetInRE finds an offset inside a sentence.
+var offsetInRE = regexp.MustCompile(`(?:utc|gmt)\s*[+-]\s*\d{1,2}(?:[:.]?\d{2})?\b`)
 
 var (
 	offsetRE = regexp.MustCompile(`^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?$`)
@@ -200,22 +365,118 @@ func parseOffset(f string) (*time.Location, string, bool) {
 	return time.FixedZone(name, total*60), name, true
 }
 
-// resolve returns the zones that folded input may stand for: one for a
-// match, several for an ambiguous name, none when nothing matches.
-func resolve(f string) []string {
+// resolve returns the zones that folded input may stand for, and the choices to offer when
+// it is not clear; ok is false when nothing matches.
+func resolve(f string) (zs []string, choices []Choice, ok bool) {
 	ix := index()
-	k := key(f)
-	if z, ok := ix.names[k]; ok {
-		return []string{z}
+	if zs, choices, ok := ix.lookup(key(f)); ok {
+		return zs, choices, true
 	}
-	if zs := ix.places[k]; len(zs) > 0 {
-		return zs
-	}
-	// "Berlin, Germany", "Berlin (Germany)"
+	// "Berlin, Germany", "Berlin (Germany)"; "Portland, Oregon" is for inSentence to narrow
 	if i := strings.IndexAny(f, ",("); i > 0 {
-		return resolve(f[:i])
+		if zs, choices, ok := resolve(f[:i]); ok && len(choices) == 0 {
+			return zs, choices, ok
+		}
 	}
-	return nil
+	return nil, nil, false
+}
+
+// prepositions come before a place in a sentence: "I live in Graz", "wohne bei München".
+var prepositions = wordSet("in near from at around outside bei nahe aus nach von im")
+
+// stopWords are common words of a sentence that are also the names of some place somewhere;
+// in a sentence they are never read as one.
+var stopWords = wordSet("the and und or oder but live living lived wohne wohnen lebe leben wohn ich bin " +
+	"is am are was were be been my mine me mein meine meiner meinem meinen here hier there da now jetzt " +
+	"right currently zurzeit derzeit city stadt time zone timezone zeitzone zeit near bei nahe from aus " +
+	"this that what where which who with mit for fur by von nach one two also just only very much " +
+	"eastern western central pacific mountain standard summer winter sommer ist sind war das der die " +
+	"den dem des ein eine einer einem einen it its we wir you du sie er es our unser unsere home zuhause " +
+	"moved gezogen living close next door work arbeite study studiere born geboren hi hello hallo hey " +
+	"thanks danke please bitte yes ja no nein not nicht sure okay ok well good gut nice split bar " +
+	"mobile reading bath hope orange victoria day tag morning evening morgen abend so do mo mi di fr sa")
+
+// inSentence finds the places a sentence names, longest names first, and what they agree on:
+// "Portland, Oregon" is the zone both name; "Graz in Austria" is Graz.
+func inSentence(f string) (zs []string, choices []Choice, ok bool) {
+	ws := strings.Fields(key(f))
+	if len(ws) < 2 || len(ws) > 60 {
+		return nil, nil, false
+	}
+	ix := index()
+	type match struct {
+		zs      []string
+		choices []Choice
+		prep    bool
+	}
+	var ms []match
+	covered := make([]bool, len(ws))
+	for n := min(4, len(ws)); n >= 1; n-- {
+		for i := 0; i+n <= len(ws); i++ {
+			if slices.Contains(covered[i:i+n], true) {
+				continue
+			}
+			k := strings.Join(ws[i:i+n], " ")
+			prep := i > 0 && prepositions[ws[i-1]]
+			if n == 1 && (stopWords[k] || len([]rune(k)) < 3 && !prep) {
+				continue
+			}
+			mzs, mch, ok := ix.lookup(k)
+			if !ok {
+				continue
+			}
+			for j := i; j < i+n; j++ {
+				covered[j] = true
+			}
+			ms = append(ms, match{mzs, mch, prep})
+		}
+	}
+	if len(ms) == 0 {
+		return nil, nil, false
+	}
+	// What every place named agrees on.
+	common := ms[0].zs
+	for _, m := range ms[1:] {
+		common = slices.DeleteFunc(slices.Clone(common), func(z string) bool { return !slices.Contains(m.zs, z) })
+	}
+	if len(common) > 0 {
+		if len(common) == 1 {
+			return common, nil, true
+		}
+		return common, keepChoices(ms[0].choices, common), true
+	}
+	// They disagree: the place after a preposition, or all of them.
+	var after []match
+	for _, m := range ms {
+		if m.prep {
+			after = append(after, m)
+		}
+	}
+	if len(after) == 1 {
+		return after[0].zs, after[0].choices, true
+	}
+	for _, m := range ms {
+		for _, z := range m.zs {
+			if !slices.Contains(zs, z) {
+				zs = append(zs, z)
+			}
+		}
+	}
+	return zs, nil, true
+}
+
+// keepChoices keeps the choices whose answers are among zs, or offers zs.
+func keepChoices(cs []Choice, zs []string) []Choice {
+	var out []Choice
+	for _, c := range cs {
+		if slices.Contains(zs, c.Answer) {
+			out = append(out, c)
+		}
+	}
+	if len(out) != len(zs) {
+		return zoneChoices(zs)
+	}
+	return out
 }
 
 var locations sync.Map // zone name → *time.Location
@@ -255,8 +516,15 @@ func suggest(k string) []string {
 	for cand, z := range ix.names {
 		consider(cand, z)
 	}
-	for cand, zs := range ix.places {
+	for cand, zs := range ix.cities {
 		consider(cand, zs...)
+	}
+	for cand := range ix.places {
+		if distance(k, cand, limit) <= limit { // only then resolve the name, which costs more
+			if zs, _, ok := ix.lookup(cand); ok {
+				consider(cand, zs...)
+			}
+		}
 	}
 	out := make([]string, 0, len(best))
 	for z := range best {
@@ -300,21 +568,29 @@ func distance(a, b string, limit int) int {
 }
 
 var foldReplacer = strings.NewReplacer(
-	"á", "a", "à", "a", "â", "a", "ä", "a", "ã", "a", "å", "a", "ā", "a", "æ", "ae",
-	"ç", "c", "č", "c", "ć", "c", "đ", "d",
-	"é", "e", "è", "e", "ê", "e", "ë", "e", "ē", "e", "ě", "e",
-	"í", "i", "ì", "i", "î", "i", "ï", "i", "ı", "i",
-	"ñ", "n", "ń", "n", "ł", "l", "ğ", "g", "ř", "r",
-	"ó", "o", "ò", "o", "ô", "o", "ö", "o", "õ", "o", "ø", "o", "œ", "oe",
-	"ú", "u", "ù", "u", "û", "u", "ü", "u", "ů", "u", "ý", "y", "ÿ", "y",
-	"ś", "s", "š", "s", "ş", "s", "ș", "s", "ț", "t", "ž", "z", "ź", "z", "ż", "z", "ß", "ss",
+	"ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l", "đ", "d", "ı", "i",
 	"’", "'", "‘", "'", "−", "-", "–", "-", "—", "-",
 )
 
-// fold lower-cases s and removes the accents of Latin letters, so that
-// "São Paulo" and "sao paulo", or "Zürich" and "zurich", read the same.
+// fold lower-cases s and removes the accents of letters, so that "São Paulo" and "sao
+// paulo", or "Zürich" and "zurich", read the same. The generator of placeData folds its names
+// the same way.
 func fold(s string) string {
-	return foldReplacer.Replace(strings.ToLower(s))
+	s = foldReplacer.Replace(strings.ToLower(s))
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // key reduces a name to letters, digits and slashes separated by single
@@ -325,4 +601,38 @@ func key(s string) string {
 		return r != '/' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	return strings.Join(f, " ")
+}
+
+// LikelyZones returns the zones whose UTC offset at at is offset (seconds east of UTC), at
+// most three: the places a client who typed a fixed offset such as "UTC+2" most likely means.
+// Zones with daylight saving time come first (there a fixed offset goes wrong for half of the
+// year), then those most people live in (by the cities of the place data).
+func LikelyZones(offset int, at time.Time) []string {
+	ix := index()
+	total := map[string]int{}
+	for _, byZone := range ix.people {
+		for z, n := range byZone {
+			total[z] += n
+		}
+	}
+	var zs []string
+	dst := map[string]int{}
+	for z := range total {
+		loc, err := loadZone(z)
+		if err != nil {
+			continue
+		}
+		if _, off := at.In(loc).Zone(); off == offset {
+			zs = append(zs, z)
+			_, jan := time.Date(at.Year(), 1, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+			_, jul := time.Date(at.Year(), 7, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+			if jan != jul {
+				dst[z] = 1
+			}
+		}
+	}
+	slices.SortFunc(zs, func(a, b string) int {
+		return cmp.Or(cmp.Compare(dst[b], dst[a]), cmp.Compare(total[b], total[a]), cmp.Compare(a, b))
+	})
+	return zs[:min(len(zs), 3)]
 }

@@ -69,10 +69,10 @@ func TestParseZone(t *testing.T) {
 		{in: "MEZ", suggestions: []string{"Europe/Berlin"}},
 		{in: "EST", suggestions: []string{"America/New_York"}},
 		{in: "IST", suggestions: []string{"Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"}},
-		{in: "United States", suggestions: []string{"America/New_York", "America/Detroit"}},
+		{in: "United States", suggestions: []string{"America/New_York", "America/Chicago"}}, // most people first
 		{in: "USA", suggestions: []string{"America/New_York"}},
 		{in: "Korea", suggestions: []string{"Asia/Pyongyang", "Asia/Seoul"}}, // KP, KR
-		{in: "Brazil", suggestions: []string{"America/Noronha"}},
+		{in: "Brazil", suggestions: []string{"America/Sao_Paulo"}},
 		{in: "UTC+15", suggestions: []string{}},
 		{in: "UTC+05:60", suggestions: []string{}},
 		{in: "UTC+05:01", suggestions: []string{}},

@@ -3,9 +3,13 @@
 // the countries they belong to (iso3166.tab) and the backward-compatible
 // link names that point at them (the "L" lines of tzdata.zi).
 //
+// With -npm it also writes places.go (see places.go in this directory for the sources and how
+// to fetch them): every city of at least 15,000 people with its zone, and CLDR's names of the
+// zones' cities and of the countries in English and German.
+//
 // It is run by go generate in package when:
 //
-//	go run ./internal/genzones -dir /usr/share/zoneinfo -o zones.go
+//	go run ./internal/genzones -dir /usr/share/zoneinfo -o zones.go -npm /tmp/npm -places places.go
 //
 // Every zone it writes must load with time.LoadLocation; the package imports
 // time/tzdata, so the names also work on machines without a tz database.
@@ -31,6 +35,8 @@ type zone struct{ country, name string }
 func main() {
 	dir := flag.String("dir", "/usr/share/zoneinfo", "directory holding zone.tab, iso3166.tab and tzdata.zi")
 	out := flag.String("o", "zones.go", "output file")
+	npm := flag.String("npm", "", "directory with the unpacked npm packages of the place data (none: places.go is not written)")
+	places := flag.String("places", "places.go", "output file for the place data")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("genzones: ")
@@ -95,6 +101,11 @@ func main() {
 	}
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
+	}
+	if *npm != "" {
+		if err := writePlaces(*npm, *dir, *places, version, zones, links); err != nil {
+			log.Fatal(err)
+		}
 	}
 }
 

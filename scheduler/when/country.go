@@ -38,19 +38,18 @@ func CountryName(code string) (string, bool) {
 	return name, ok
 }
 
-// countryNamesDE are German names of the countries clients most often type in German, where
-// they differ from the English one.
-var countryNamesDE = map[string]string{
-	"deutschland": "DE", "osterreich": "AT", "schweiz": "CH", "frankreich": "FR", "italien": "IT",
-	"spanien": "ES", "niederlande": "NL", "holland": "NL", "belgien": "BE", "luxemburg": "LU",
-	"vereinigte staaten": "US", "vereinigtes konigreich": "GB", "grossbritannien": "GB",
-	"irland": "IE", "polen": "PL", "tschechien": "CZ", "ungarn": "HU", "kroatien": "HR",
-	"schweden": "SE", "norwegen": "NO", "danemark": "DK", "finnland": "FI", "griechenland": "GR",
-	"turkei": "TR", "kanada": "CA", "mexiko": "MX", "brasilien": "BR", "indien": "IN",
-	"australien": "AU", "neuseeland": "NZ", "sudkorea": "KR", "korea": "KR", "sudafrika": "ZA",
-	"philippinen": "PH", "rumanien": "RO", "bulgarien": "BG", "slowenien": "SI", "slowakei": "SK",
-	"litauen": "LT", "lettland": "LV", "estland": "EE", "island": "IS", "zypern": "CY",
-}
+// countryNames maps the folded English and German names of every country (CLDR, from the
+// generated place data: "osterreich" → AT) to its code.
+var countryNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for line := range strings.SplitSeq(placeData, "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) >= 3 && f[1] == "n" {
+			m[f[0]] = f[2]
+		}
+	}
+	return m
+})
 
 // CountryByName reads a country as a client types it: its two-letter code ("AT"), its name in
 // English or German, with or without accents ("Austria", "Österreich"), or a place in it that
@@ -70,7 +69,7 @@ func CountryByName(s string) (string, bool) {
 		}
 	}
 	k := key(s)
-	if c, ok := countryNamesDE[k]; ok {
+	if c, ok := countryNames()[k]; ok {
 		return c, true
 	}
 	if c, ok := countryAliases[k]; ok {

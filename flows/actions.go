@@ -3,7 +3,7 @@ package flows
 import (
 	"encoding/json"
 	"errors"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 	"sort"
 	"strings"
 	"sync"

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 )
 
 func fullState() *State {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows/safety"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // Crisis is the crisis path: a phrase detector and a helpline directory, both in memory, so

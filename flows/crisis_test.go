@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // inOrder reports whether the parts appear in text in this order.

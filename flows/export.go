@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // Export is the machine-readable export of everything kept about a client (schema

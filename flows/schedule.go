@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // Reminder is a kind of message the bot sends on its own. A client has at most one pending

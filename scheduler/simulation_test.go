@@ -15,7 +15,7 @@ import (
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
 	"github.com/interlude-bot/interlude/scheduler"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 	"github.com/interlude-bot/interlude/store"
 )
 

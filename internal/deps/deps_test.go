@@ -21,7 +21,7 @@ var rules = []struct {
 	{"github.com/interlude-bot/interlude/flows/safety", []string{
 		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/flows",
 	}, "the crisis path works from memory alone, and is a leaf"},
-	{"github.com/interlude-bot/interlude/scheduler/when", []string{
+	{"github.com/interlude-bot/interlude/when", []string{
 		"github.com/interlude-bot/interlude/flows", "github.com/interlude-bot/interlude/store",
 		"github.com/interlude-bot/interlude/scheduler", "github.com/redis/go-redis/v9",
 	}, "time parsing is a leaf that anything may use"},

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/scheduler/when"
+	"github.com/interlude-bot/interlude/when"
 	"github.com/interlude-bot/interlude/store"
 )
 

@@ -483,6 +483,10 @@ func (t *turn) ask(s *Step, fresh bool) {
 	id := func(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			buttons = t.dynamicButtons(s, id)
+			break
+		}
 		for i, o := range s.Options {
 			lbl := o.Label
 			buttons = append(buttons, Button{ID: id(i), Label: t.e.lib.Render(&lbl, t.locale())})
@@ -525,6 +529,7 @@ func (t *turn) render(txt *Text) string {
 	if vals["zone"] == "" {
 		vals["zone"] = "UTC"
 	}
+	t.fillBetween(raw, vals)
 	for k, v := range t.st.Vars {
 		vals[k] = v
 	}
@@ -550,6 +555,10 @@ func (t *turn) press(id string) {
 	}
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			t.pressDynamic(s, idx)
+			return
+		}
 		if idx < len(s.Options) {
 			o := s.Options[idx]
 			t.accept(s, o.StoredValue(), o.Next)
@@ -597,6 +606,10 @@ func (t *turn) text(text string) {
 	}
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			t.textDynamic(s, text)
+			return
+		}
 		if i, ok := matchOption(t, s, text); ok {
 			o := s.Options[i]
 			t.accept(s, o.StoredValue(), o.Next)
@@ -609,7 +622,7 @@ func (t *turn) text(text string) {
 		t.say(t.str("pick_button"))
 		t.ask(s, false)
 	case KindScale:
-		n, err := strconv.Atoi(strings.TrimSpace(text))
+		n, err := scaleNumber(text)
 		if err != nil || n < s.Min || n > s.Max {
 			t.say(fill(t.str("pick_number"), map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}))
 			t.ask(s, false)
@@ -745,6 +758,9 @@ func (t *turn) lookup(name string) string {
 		return strconv.Itoa(len(t.openAgenda()))
 	case "profile.appointment":
 		return t.st.Schedule.Appointment.Kind.String()
+	}
+	if v, ok := t.lookupBetween(name); ok {
+		return v
 	}
 	return t.st.Vars[name]
 }

@@ -283,6 +283,8 @@ type Export struct {
 	Profile    ExportProfile `json:"profile"`
 	Agenda     []AgendaItem  `json:"agenda"`
 	Intention  string        `json:"intention,omitempty"`
+	// Goals are the client's goals, open and closed, with their check-in answers.
+	Goals []Goal `json:"goals"`
 	// Current is the conversation in progress, if any, with its answers so far.
 	Current *Entry `json:"current,omitempty"`
 	// Entries are the finished or left conversations, oldest first; prompt ids in answers are
@@ -320,7 +322,11 @@ func (t *turn) export() {
 		Profile:    ExportProfile{Locale: t.locale(), Zone: t.st.Zone, Consent: t.st.Consent, Since: t.st.Since},
 		Agenda:     t.st.Agenda,
 		Intention:  t.st.Intention,
+		Goals:      t.st.Goals,
 		Entries:    entries,
+	}
+	if x.Goals == nil {
+		x.Goals = []Goal{}
 	}
 	if x.Agenda == nil {
 		x.Agenda = []AgendaItem{}
@@ -374,6 +380,7 @@ func (t *turn) exportMarkdown(x Export) string {
 	if x.Intention != "" {
 		b.WriteString("\n## " + t.str("export_intention") + "\n\n" + x.Intention + "\n")
 	}
+	t.goalsMarkdown(&b, x.Goals)
 	all := x.Entries
 	if x.Current != nil {
 		all = append(slices.Clone(all), *x.Current)

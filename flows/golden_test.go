@@ -87,7 +87,7 @@ func TestGoldenConversations(t *testing.T) {
 			"#wait 72h",
 			"/prepare", "How I keep saying yes", "The summaries at the end help me", "/skip",
 			"#wait 26h",
-			"/reflect", "[Mixed]", "[Yes]", "She looked at the clock while I was talking", "Say no once",
+			"/reflect", "[4]", "[3]", "[4]", "/skip", "[Yes]", "She looked at the clock while I was talking", "Say no once",
 			"#wait 100h",
 			"/checkin", "/cancel",
 		},

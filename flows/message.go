@@ -46,6 +46,9 @@ type Outbound struct {
 type Button struct {
 	ID    string
 	Label string
+	// Row, when not zero, groups buttons: buttons with the same Row share one row, in order
+	// (a check-in's row of answers per goal). Adapters lay out buttons without a Row themselves.
+	Row int
 }
 
 // File is a generated attachment.
@@ -107,7 +110,7 @@ func Merge(outs []Outbound) []Outbound {
 // Commands are the commands every platform offers, in menu order. Each has a description
 // "cmd_<name>" in the strings table.
 var Commands = []string{
-	"checkin", "prepare", "reflect", "history", "schedule", "session", "timezone",
+	"checkin", "prepare", "reflect", "goals", "history", "schedule", "session", "timezone",
 	"pause", "resume", "export", "forget", "language", "crisis", "help", "cancel", "start",
 }
 

@@ -48,6 +48,9 @@ type State struct {
 	// Ended is "flow/step" of the end step the last update reached, so that its closing words
 	// can be said again when that update comes again.
 	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
+	// Goals are what the client and their therapist agreed to work on, open and closed
+	// (goals.go). Key 40 leaves room for other fields before it.
+	Goals []Goal `json:"goals,omitempty" cbor:"40,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

@@ -140,3 +140,19 @@ func SplitText(text string, limit int) []string {
 	}
 	return parts
 }
+
+// Rows groups buttons that carry a Row into their rows, in order; nil when no button has one
+// (the adapter lays them out itself).
+func Rows(buttons []Button) [][]Button {
+	if len(buttons) == 0 || buttons[0].Row == 0 {
+		return nil
+	}
+	var rows [][]Button
+	for i, b := range buttons {
+		if i == 0 || b.Row != buttons[i-1].Row {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], b)
+	}
+	return rows
+}

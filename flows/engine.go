@@ -357,6 +357,9 @@ func (t *turn) command(text string) {
 		t.skip()
 		return
 	case "history":
+		if t.longViewCommand(arg) {
+			return
+		}
 		t.history()
 		return
 	case "export":
@@ -544,6 +547,9 @@ func (t *turn) render(txt *Text) string {
 func (t *turn) press(id string) {
 	if isCrisisButton(id) {
 		t.crisisAnswer(id)
+		return
+	}
+	if t.pressBetween(id) {
 		return
 	}
 	s := t.current()

@@ -112,7 +112,8 @@ func (t *turn) history() {
 			b.WriteString("\n  " + quote(m, 140))
 		}
 	}
-	out := Outbound{Text: b.String()}
+	b.WriteString(t.historyMore(entries))
+	out := Outbound{Text: b.String(), Buttons: t.longViewButtons()}
 	if png, err := t.moodChart(entries, 12); err == nil {
 		out.Image = &File{Name: "mood-" + t.now.Format("2006-01-02") + ".png", MIME: "image/png", Data: png}
 	} else {

@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Hooks through which goals, ratings and the long-term view reach the engine's branches and
 // placeholders (engine.go calls them from lookup and render).
@@ -40,4 +43,26 @@ func (t *turn) fillBetween(raw string, vals map[string]string) {
 	if strings.Contains(raw, "{rating_drop}") {
 		vals["rating_drop"] = t.ratingDrop()
 	}
+}
+
+// q quotes what the client wrote with the quotation marks of their language: “…” in English,
+// „…“ in German.
+func (t *turn) q(s string, limit int) string {
+	s = quote(s, limit)
+	if t.locale() == "de" {
+		s = "„" + strings.TrimSuffix(strings.TrimPrefix(s, "“"), "”") + "“"
+	}
+	return s
+}
+
+// day is t.date with the ordinal dot German writes after the day ("6. Jan."), unless t.date
+// already writes it.
+func (t *turn) day(at time.Time) string {
+	s := t.date(at)
+	if t.locale() == "de" {
+		if d, rest, ok := strings.Cut(s, " "); ok && !strings.HasSuffix(d, ".") {
+			s = d + ". " + rest
+		}
+	}
+	return s
 }

@@ -94,7 +94,7 @@ func (t *turn) history() {
 		}
 	}
 	if len(checkins) == 0 {
-		t.say(t.str("history_empty"))
+		t.say(t.str("history_empty") + t.historyMore(entries))
 		t.reask()
 		return
 	}

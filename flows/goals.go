@@ -150,7 +150,7 @@ func (t *turn) addGoal() {
 	g := Goal{ID: id, Text: text, Rhythm: validRhythm(t.st.Vars["goal_rhythm"]), Started: t.now.Truncate(time.Second)}
 	t.st.Goals = append(t.st.Goals, g)
 	t.trimGoals()
-	t.say(fill(t.str("goal_added"), map[string]string{"goal": quote(g.Text, 80), "rhythm": t.rhythmText(g.Rhythm)}))
+	t.say(fill(t.str("goal_added"), map[string]string{"goal": t.q(g.Text, 80), "rhythm": t.rhythmText(g.Rhythm)}))
 }
 
 // trimGoals keeps the state bounded: the oldest closed goals go first.
@@ -179,7 +179,7 @@ func (t *turn) editGoal() {
 	if r := t.st.Vars["goal_rhythm"]; r != "" {
 		g.Rhythm = validRhythm(r)
 	}
-	t.say(fill(t.str("goal_changed"), map[string]string{"goal": quote(g.Text, 80), "rhythm": t.rhythmText(g.Rhythm)}))
+	t.say(fill(t.str("goal_changed"), map[string]string{"goal": t.q(g.Text, 80), "rhythm": t.rhythmText(g.Rhythm)}))
 }
 
 // pauseGoal pauses the picked goal, or resumes it when it is paused and there is room.
@@ -192,10 +192,10 @@ func (t *turn) pauseGoal() {
 		t.say(t.str("goal_full"))
 	case g.Paused:
 		g.Paused = false
-		t.say(fill(t.str("goal_resumed"), map[string]string{"goal": quote(g.Text, 80)}))
+		t.say(fill(t.str("goal_resumed"), map[string]string{"goal": t.q(g.Text, 80)}))
 	default:
 		g.Paused = true
-		t.say(fill(t.str("goal_paused"), map[string]string{"goal": quote(g.Text, 80)}))
+		t.say(fill(t.str("goal_paused"), map[string]string{"goal": t.q(g.Text, 80)}))
 	}
 }
 
@@ -207,7 +207,7 @@ func (t *turn) closeGoal() {
 	}
 	g.Closed = t.now.Truncate(time.Second)
 	g.Paused = false
-	t.say(fill(t.str("goal_closed"), map[string]string{"goal": quote(g.Text, 80)}))
+	t.say(fill(t.str("goal_closed"), map[string]string{"goal": t.q(g.Text, 80)}))
 }
 
 // goalsList renders the client's open goals for /goals.
@@ -219,7 +219,7 @@ func (t *turn) goalsList() string {
 	var b strings.Builder
 	b.WriteString(t.str("goals_title"))
 	for _, g := range open {
-		b.WriteString("\n• " + quote(g.Text, 80) + " · " + t.rhythmText(g.Rhythm))
+		b.WriteString("\n• " + t.q(g.Text, 80) + " · " + t.rhythmText(g.Rhythm))
 		if m := g.Glance(4); m != "" {
 			b.WriteString(" · " + m)
 		}
@@ -238,7 +238,7 @@ func (t *turn) goalsGlance() string {
 		if m == "" {
 			m = t.str("goal_no_weeks")
 		}
-		lines = append(lines, "• "+quote(g.Text, 80)+": "+m)
+		lines = append(lines, "• "+t.q(g.Text, 80)+": "+m)
 	}
 	if len(lines) == 0 {
 		return ""
@@ -286,7 +286,7 @@ func (t *turn) goalsCheckinText() string {
 		if t.answeredNow(g) {
 			mark = " ✓"
 		}
-		b.WriteString("\n" + strconv.Itoa(i+1) + ". " + quote(g.Text, 80) + mark)
+		b.WriteString("\n" + strconv.Itoa(i+1) + ". " + t.q(g.Text, 80) + mark)
 	}
 	return strings.TrimPrefix(b.String(), "\n")
 }
@@ -417,16 +417,16 @@ func (t *turn) goalsMarkdown(b *strings.Builder, goals []Goal) {
 	}
 	b.WriteString("\n## " + strings.TrimSuffix(t.str("goals_title"), ":") + "\n\n")
 	for _, g := range goals {
-		line := "- " + g.Text + " · " + t.rhythmText(g.Rhythm) + " · " + fill(t.str("goal_since"), map[string]string{"date": t.date(g.Started)})
+		line := "- " + g.Text + " · " + t.rhythmText(g.Rhythm) + " · " + fill(t.str("goal_since"), map[string]string{"date": t.day(g.Started)})
 		switch {
 		case !g.Closed.IsZero():
-			line += " · " + fill(t.str("goal_closed_on"), map[string]string{"date": t.date(g.Closed)})
+			line += " · " + fill(t.str("goal_closed_on"), map[string]string{"date": t.day(g.Closed)})
 		case g.Paused:
 			line += " " + t.str("goal_paused_mark")
 		}
 		b.WriteString(line + "\n")
 		for _, w := range g.Weeks {
-			b.WriteString("  - " + t.date(w.At) + ": " + t.str("goal_answer_"+w.Answer) + "\n")
+			b.WriteString("  - " + t.day(w.At) + ": " + t.str("goal_answer_"+w.Answer) + "\n")
 		}
 	}
 }

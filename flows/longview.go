@@ -66,7 +66,7 @@ func (t *turn) longView(span string) {
 	}
 	from := t.now.AddDate(0, 0, -7*weeks)
 	var b strings.Builder
-	b.WriteString(fill(t.str(key), map[string]string{"from": t.date(from), "to": t.date(t.now)}))
+	b.WriteString(fill(t.str(key), map[string]string{"from": t.day(from), "to": t.day(t.now)}))
 
 	var moods []float64
 	prepared := 0
@@ -94,10 +94,10 @@ func (t *turn) longView(span string) {
 	var started, closed []string
 	for _, g := range t.st.Goals {
 		if !g.Started.Before(from) {
-			started = append(started, quote(g.Text, 60))
+			started = append(started, t.q(g.Text, 60))
 		}
 		if !g.Closed.IsZero() && !g.Closed.Before(from) {
-			closed = append(closed, quote(g.Text, 60))
+			closed = append(closed, t.q(g.Text, 60))
 		}
 	}
 	if len(started)+len(closed) > 0 {

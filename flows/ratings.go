@@ -117,7 +117,7 @@ func (t *turn) ratingsLines(rs []Rating, limit int) string {
 	var b strings.Builder
 	b.WriteString(t.str("ratings_title"))
 	for _, r := range rs[max(0, len(rs)-limit):] {
-		b.WriteString("\n• " + t.date(r.At) + ": " + scores(r))
+		b.WriteString("\n• " + t.day(r.At) + ": " + scores(r))
 	}
 	return b.String()
 }

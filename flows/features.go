@@ -273,6 +273,7 @@ func (t *turn) summary() {
 		Text: msg.String(),
 		File: &File{Name: "session-summary-" + t.now.In(t.zone()).Format("2006-01-02") + ".md", MIME: "text/markdown", Data: []byte(md.String())},
 	})
+	t.briefPDF(open)
 }
 
 // Export is the machine-readable export of everything kept about a client (schema

@@ -22,8 +22,10 @@ func clocked(t *testing.T) (*flows.Engine, *time.Time) {
 func addGoal(c *client, text, rhythm string) []flows.Outbound {
 	c.t.Helper()
 	c.send("/goals")
-	if hasButton(c.last, "Add a goal") {
-		c.press("Add a goal")
+	for _, add := range []string{"Add a goal", "Ein Ziel hinzufügen"} {
+		if hasButton(c.last, add) {
+			c.press(add)
+		}
 	}
 	c.send(text)
 	return c.press(rhythm)

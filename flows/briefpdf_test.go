@@ -86,7 +86,7 @@ func TestPrepareEndsWithAPDFInTheClientsLanguage(t *testing.T) {
 		"Über „Nähe“ und Streit mit meinem Bruder sprechen",
 		"Dass ich mich öfter traue, „nein“ zu sagen",
 		"Die Zusammenfassungen am Ende helfen mir",
-		"Atemübung üben · Täglich",
+		"Atemübung üben · täglich",
 		"Oft",
 		"4 · 5 · 3",
 		"keine klinische Dokumentation",

@@ -116,10 +116,10 @@ func (t *turn) pickedGoal() *Goal {
 }
 
 func (t *turn) rhythmText(r string) string {
-	if s := t.str("goal_rhythm_" + r); s != "" {
+	if s := t.str("goal_rhythm_text_" + r); s != "" {
 		return s
 	}
-	return t.str("goal_rhythm_none")
+	return t.str("goal_rhythm_text_none")
 }
 
 func validRhythm(r string) string {
@@ -405,6 +405,8 @@ func (t *turn) goalsLookup(name string) (string, bool) {
 		return strconv.Itoa(len(t.activeGoals())), true
 	case "profile.goals_open":
 		return strconv.Itoa(len(t.openGoals())), true
+	case "profile.goals_all":
+		return strconv.Itoa(len(t.st.Goals)), true
 	}
 	return "", false
 }

@@ -56,19 +56,19 @@ func TestGoalsCanBeAddedChangedPausedAndClosed(t *testing.T) {
 	e, _ := clocked(t)
 	c := onboarded(t, e, "goals")
 	outs := addGoal(c, "practise the breathing exercise", "Daily")
-	if got := joined(outs); !strings.Contains(got, "Noted: “practise the breathing exercise”, Daily.") {
+	if got := joined(outs); !strings.Contains(got, "Noted: “practise the breathing exercise”, daily.") {
 		t.Fatalf("after adding: %q", got)
 	}
 	addGoal(c, "say no once", "Weekly")
 
 	c.send("/goals")
-	if got := joined(c.last); !strings.Contains(got, "“practise the breathing exercise” · Daily") || !strings.Contains(got, "“say no once” · Weekly") {
+	if got := joined(c.last); !strings.Contains(got, "“practise the breathing exercise” · daily") || !strings.Contains(got, "“say no once” · weekly") {
 		t.Fatalf("/goals lists %q", got)
 	}
 	c.press("Change one")
 	c.press("say no once")
 	c.send("say no to my boss once")
-	if got := joined(c.press("A few times a week")); !strings.Contains(got, "Changed: “say no to my boss once”, A few times a week.") {
+	if got := joined(c.press("A few times a week")); !strings.Contains(got, "Changed: “say no to my boss once”, a few times a week.") {
 		t.Fatalf("after changing: %q", got)
 	}
 
@@ -92,7 +92,7 @@ func TestGoalsCanBeAddedChangedPausedAndClosed(t *testing.T) {
 		t.Errorf("closed goal exported as %+v", goals[1])
 	}
 	md := string(c.last[1].File.Data)
-	if !strings.Contains(md, "say no to my boss once · A few times a week · since 2 Nov · closed on 2 Nov") {
+	if !strings.Contains(md, "say no to my boss once · a few times a week · since 2 Nov · closed on 2 Nov") {
 		t.Errorf("Markdown export lacks the closed goal:\n%s", md)
 	}
 }

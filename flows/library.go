@@ -453,6 +453,10 @@ func (l *Library) check() Problems {
 			}
 		}
 		for loc, s := range byLocale {
+			if !slices.Contains(locales, loc) {
+				// Most often an unquoted comma in a YAML flow mapping: {de: a, b} makes "b" a key.
+				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q has text for undeclared language %q (quote a text that has a comma)", key, loc)})
+			}
 			if len([]rune(s)) > MaxTextLen {
 				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q (%s) is %d characters, over the %d limit", key, loc, len([]rune(s)), MaxTextLen)})
 			}

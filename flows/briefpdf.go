@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,8 @@ func (t *turn) briefPDF(open []AgendaItem) {
 	doc.Sections = append(doc.Sections, brief.Section{Title: heading("summary_important"), Text: t.st.Vars["important"]})
 	agenda := brief.Section{Title: heading("summary_agenda")}
 	for _, a := range open {
-		agenda.Items = append(agenda.Items, a.Text)
+		// A goal's weeks are drawn under "My goals"; as glyphs the half circle prints badly.
+		agenda.Items = append(agenda.Items, goalMarks.ReplaceAllString(a.Text, ""))
 	}
 	doc.Sections = append(doc.Sections, agenda, brief.Section{Title: heading("summary_feedback"), Text: t.st.Vars["feedback"]})
 	goals := brief.Section{Title: heading("brief_goals")}
@@ -76,3 +78,6 @@ func (t *turn) briefPDF(open []AgendaItem) {
 		File: &File{Name: "session-brief-" + t.now.In(t.zone()).Format("2006-01-02") + ".pdf", MIME: "application/pdf", Data: pdf},
 	})
 }
+
+// goalMarks are a goal's weeks at a glance at the end of an agenda item: " (●●◐○)".
+var goalMarks = regexp.MustCompile(` \([●◐○✓]+\)$`)

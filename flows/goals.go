@@ -374,18 +374,24 @@ func (t *turn) answerGoal(s *Step, g *Goal, answer string) {
 }
 
 // textDynamic handles typed text at a choice with options_from: a number picks the numbered
-// button, as in the console; a label picks the first button with it when it is the only one.
+// button, as in the console; a button's label picks it; with one goal left in a check-in, the
+// answer alone ("often", "oft") does.
 func (t *turn) textDynamic(s *Step, text string) {
-	buttons := t.dynamicButtons(s, func(i int) string { return strconv.Itoa(i) })
-	want := strings.ToLower(strings.TrimSpace(text))
+	buttons := t.dynamicButtons(s, strconv.Itoa)
+	want := strings.TrimSpace(text)
 	pick := -1
 	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(buttons) {
 		pick = n - 1
-	} else {
-		for i, b := range buttons {
-			if strings.EqualFold(b.Label, want) || (s.OptionsFrom == "goals_checkin" && len(buttons) == len(goalAnswers) && strings.EqualFold(strings.TrimSpace(b.Label[strings.Index(b.Label, "·")+len("·"):]), want)) {
-				pick = i
-				break
+	}
+	for i, b := range buttons {
+		if pick < 0 && strings.EqualFold(b.Label, want) {
+			pick = i
+		}
+	}
+	if pick < 0 && s.OptionsFrom == "goals_checkin" && len(buttons) == len(goalAnswers) {
+		for k, a := range goalAnswers {
+			if strings.EqualFold(t.str("goal_answer_"+a), want) {
+				pick = k
 			}
 		}
 	}

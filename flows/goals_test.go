@@ -262,3 +262,28 @@ func TestACheckinWithoutGoalsStaysAtFiveQuestions(t *testing.T) {
 		t.Errorf("a client without goals is asked about goals: %q", got)
 	}
 }
+
+func TestGoalAnswersCanBeTyped(t *testing.T) {
+	e, _ := clocked(t)
+	c := onboarded(t, e, "typed")
+	addGoal(c, "breathing", "Daily")
+	addGoal(c, "walk", "Weekly")
+	c.send("/checkin")
+	c.press("6")
+	c.press("Calm")
+	c.send("/skip")
+	// With two goals a bare answer is ambiguous; the number of its button is not.
+	if got := joined(c.send("often")); !strings.Contains(got, "Please pick one of the buttons") {
+		t.Fatalf("an ambiguous typed answer: %q", got)
+	}
+	if got := joined(c.send("6")); !strings.Contains(got, "And the others?") {
+		t.Fatalf("button 6 (2 · Sometimes): %q", got)
+	}
+	if got := joined(c.send("Often")); !strings.Contains(got, "One question to think about") {
+		t.Fatalf("the last goal answered by word: %q", got)
+	}
+	goals := exportGoals(t, c)
+	if goals[0].Weeks[0].Answer != "often" || goals[1].Weeks[0].Answer != "sometimes" {
+		t.Errorf("answers kept: %+v", goals)
+	}
+}

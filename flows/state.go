@@ -49,8 +49,8 @@ type State struct {
 	// can be said again when that update comes again.
 	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
 	// Goals are what the client and their therapist agreed to work on, open and closed
-	// (goals.go). Key 40 leaves room for other fields before it.
-	Goals []Goal `json:"goals,omitempty" cbor:"40,keyasint,omitempty"`
+	// (goals.go). Key 60: keys 40–59 are taken by work on other issues.
+	Goals []Goal `json:"goals,omitempty" cbor:"60,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.

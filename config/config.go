@@ -54,6 +54,9 @@ type Config struct {
 	ReminderGrace time.Duration
 	// NudgeAfter is when an unanswered check-in gets its one nudge.
 	NudgeAfter time.Duration
+	// SkipAfterManual: a scheduled check-in is not sent when the client did one by hand within
+	// this time before it; negative means never skip.
+	SkipAfterManual time.Duration
 	// TelegramRate and DiscordRate are the most messages per second the scheduler sends.
 	TelegramRate, DiscordRate int
 	// LeaseTTL is how long the replica that polls Telegram (or holds the Discord gateway) keeps
@@ -186,6 +189,14 @@ func Load(env Lookup) (*Config, error) {
 			if *d.dst, err = ParseDuration(v); err != nil || *d.dst < d.min || *d.dst > 14*24*time.Hour {
 				return nil, bad(d.name, "must be a duration between %s and 14d, got %q", d.min, v)
 			}
+		}
+	}
+	c.SkipAfterManual = 3 * 24 * time.Hour
+	if v := strings.ToLower(get("INTERLUDE_CHECKIN_SKIP_AFTER_MANUAL")); v == "off" || v == "0" {
+		c.SkipAfterManual = -1
+	} else if v != "" {
+		if c.SkipAfterManual, err = ParseDuration(v); err != nil || c.SkipAfterManual < time.Hour || c.SkipAfterManual > 6*24*time.Hour {
+			return nil, bad("INTERLUDE_CHECKIN_SKIP_AFTER_MANUAL", "must be a duration between 1h and 6d, or off; got %q", v)
 		}
 	}
 	rates := []struct {

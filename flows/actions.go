@@ -25,6 +25,7 @@ var actions = map[string]func(*turn) (stop bool){
 	"erase": func(t *turn) bool {
 		t.e.log.Info("client erased", "user", t.user.String(), "flow", t.st.Flow)
 		t.erase = true
+		t.declined = t.st.Flow != "forget"
 		return false
 	},
 	// prepare.collect prepares {collected}: what the client noted since their last session.
@@ -36,6 +37,17 @@ var actions = map[string]func(*turn) (stop bool){
 	// agenda done.
 	"prepare.summary": func(t *turn) bool {
 		t.summary()
+		return false
+	},
+	// agenda.tick closes the open agenda items: the client ticked them off after a session.
+	"agenda.tick": func(t *turn) bool {
+		t.tickAgenda()
+		return false
+	},
+	// intention.recalled forgets the intention once the check-in has mentioned it: it is said
+	// once, not every week (the reflection it came from keeps it in the history).
+	"intention.recalled": func(t *turn) bool {
+		t.st.Intention = ""
 		return false
 	},
 	// profile.reactivate clears the "blocked the bot" mark: the client came back.
@@ -116,13 +128,21 @@ func isOff(s string) bool {
 	return false
 }
 
-// unclear turns a parser's question into one in the client's language.
+// unclear turns a parser's question into one in the client's language; readings of an answer
+// that reads two ways come back as offers for buttons.
 func unclear(t *turn, err error) error {
 	var ue *when.UnclearError
-	if errors.As(err, &ue) {
-		return errors.New(t.str("unclear_" + ue.Missing))
+	if !errors.As(err, &ue) {
+		return errors.New("")
 	}
-	return errors.New("")
+	if len(ue.Choices) > 0 {
+		r := &reask{text: t.str("choose_" + ue.Missing)}
+		for _, c := range ue.Choices {
+			r.choices = append(r.choices, Offer{Answer: c.Answer, Label: c.LabelFor(t.locale())})
+		}
+		return r
+	}
+	return errors.New(t.str("unclear_" + ue.Missing))
 }
 
 // zones caches loaded locations: loading one reads the time zone database.

@@ -45,15 +45,8 @@ func (t *turn) fillBetween(raw string, vals map[string]string) {
 	}
 }
 
-// q quotes what the client wrote with the quotation marks of their language: “…” in English,
-// „…“ in German.
-func (t *turn) q(s string, limit int) string {
-	s = quote(s, limit)
-	if t.locale() == "de" {
-		s = "„" + strings.TrimSuffix(strings.TrimPrefix(s, "“"), "”") + "“"
-	}
-	return s
-}
+// q quotes what the client wrote with the quotation marks of their language.
+func (t *turn) q(s string, limit int) string { return t.quote(s, limit) }
 
 // day is t.date with the ordinal dot German writes after the day ("6. Jan."), unless t.date
 // already writes it.

@@ -82,7 +82,7 @@ func TestPrepareEndsWithAPDFInTheClientsLanguage(t *testing.T) {
 	}
 	text := pdfText(t, pdf)
 	for _, want := range []string{
-		"Notizen für die Stunde, 16. Nov.",
+		"Notizen für die Stunde, 16. November",
 		"Über „Nähe“ und Streit mit meinem Bruder sprechen",
 		"Dass ich mich öfter traue, „nein“ zu sagen",
 		"Die Zusammenfassungen am Ende helfen mir",

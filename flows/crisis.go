@@ -2,11 +2,13 @@ package flows
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/interlude-bot/interlude/flows/safety"
 	"github.com/interlude-bot/interlude/metrics"
+	"github.com/interlude-bot/interlude/scheduler/when"
 )
 
 // Crisis is the crisis path: a phrase detector and a helpline directory, both in memory, so
@@ -30,25 +32,57 @@ func LoadCrisis(dir string) (*Crisis, error) {
 	return &Crisis{Detector: d, Helplines: h}, nil
 }
 
-// Button ids of the question after a crisis reply. They are not tied to a question number:
-// they work whenever they are pressed.
+// SafetyState is what the crisis path keeps between messages.
+type SafetyState struct {
+	// Check is the number of the pending question "are you having thoughts of ending your
+	// life or of hurting yourself?"; 0 when none is pending. Its buttons carry the number.
+	Check int `json:"check,omitempty" cbor:"1,keyasint,omitempty"`
+	// Seq numbers the questions, so that a button of an earlier one is recognised.
+	Seq int `json:"seq,omitempty" cbor:"2,keyasint,omitempty"`
+	// CheckUpdate is the update that led to the pending question: when it comes again, the
+	// question is asked again rather than taken as a second worrying message.
+	CheckUpdate string `json:"check_update,omitempty" cbor:"3,keyasint,omitempty"`
+	// Held is what the client wrote when the question was asked, if it answered a pending
+	// text question of a flow: after "No" it is taken as that answer, so nothing is retyped.
+	Held string `json:"held,omitempty" cbor:"4,keyasint,omitempty"`
+	// Country is the country the client chose for helplines; "" means the one of their zone.
+	Country string `json:"country,omitempty" cbor:"5,keyasint,omitempty"`
+	// AskCountry means the client pressed [Not your country?]: the next text names it.
+	AskCountry bool `json:"ask_country,omitempty" cbor:"6,keyasint,omitempty"`
+	// PlanOffered is set once the safety plan was offered after a crisis reply.
+	PlanOffered bool `json:"plan_offered,omitempty" cbor:"7,keyasint,omitempty"`
+}
+
+// Button ids of the crisis path. They are not tied to a question of a flow: they work
+// whenever they are pressed.
 const (
-	crisisGo   = "c.go"
-	crisisStop = "c.stop"
+	crisisGo      = "c.go"   // go on with what we were doing
+	crisisStop    = "c.stop" // stop for now
+	crisisReached = "c.ok"   // I've reached someone
+	crisisCountry = "c.cc"   // not your country?
+	checkYes      = "k.y."   // + question number: yes, I am having such thoughts
+	checkNo       = "k.n."   // + question number: no
+	checkRather   = "k.r."   // + question number: I'd rather not say
+	countryPick   = "c.cc."  // + country code: a country offered for the client's zone
 )
 
 // crisisStateTimeout bounds how long the crisis reply waits for the client's state (for their
-// language and country) before it goes out without it.
+// language, country and safety plan) before it goes out without it.
 const crisisStateTimeout = 2 * time.Second
+
+// crisisEvent counts what happened on the crisis path; never who it was.
+func crisisEvent(event string) { metrics.CrisisEvents.WithLabelValues(event).Inc() }
 
 // crisisReply answers a message that signals risk: at once, with fixed text, with or without
 // Redis. The flow the client is in waits; the message itself is not taken as an answer.
-func (e *Engine) crisisReply(ctx context.Context, in Inbound, rule string) []Outbound {
-	e.log.Warn("crisis path", "user", in.User.String(), "rule", rule)
+func (e *Engine) crisisReply(ctx context.Context, in Inbound) []Outbound {
+	// Who it was and which words matched are health data: the log only says that it happened.
+	e.log.Warn("crisis path: reply")
 	metrics.Crisis.Inc()
+	crisisEvent("reply")
 	sctx, cancel := context.WithTimeout(ctx, crisisStateTimeout)
 	defer cancel()
-	// No update id: a crisis message changes nothing in the state, and a redelivered one must
+	// No update id: a crisis message changes nothing in the flow, and a redelivered one must
 	// get the whole reply again, in the client's language and with their country's lines.
 	outs, err := e.apply(sctx, in.User, "", func(t *turn) {
 		if t.st.Locale == "" {
@@ -58,62 +92,356 @@ func (e *Engine) crisisReply(ctx context.Context, in Inbound, rule string) []Out
 		t.crisis()
 	})
 	if err != nil {
-		e.log.Error("crisis reply sent without the client's state", "user", in.User.String(), "err", err)
-		locale := e.localeFor(in.LanguageHint)
-		return []Outbound{{Text: e.crisisText("", locale)}}
+		e.log.Error("crisis reply sent without the client's state", "err", err)
+		return []Outbound{e.statelessCrisis(in)}
 	}
-	if len(outs) == 0 || !isCrisisText(e, outs[0].Text) {
+	if len(outs) == 0 || !e.isCrisisText(outs[0].Text) {
 		// A redelivered message: the state did not change, but the help is given again, first.
-		outs = append([]Outbound{{Text: e.crisisText("", e.localeFor(in.LanguageHint))}}, outs...)
+		outs = append([]Outbound{e.statelessCrisis(in)}, outs...)
 	}
 	return outs
 }
 
+// statelessCrisis is the crisis reply from what the update itself tells: the client's
+// language and, where the platform's language code names one ("de-AT"), their country.
+func (e *Engine) statelessCrisis(in Inbound) Outbound {
+	locale := e.localeFor(in.LanguageHint)
+	return Outbound{Text: e.crisisText(locale, hintCountry(in.LanguageHint, locale), nil)}
+}
+
+// hintCountry is the country a platform language code suggests: its region ("de-AT" → AT),
+// else the country of a language spoken mainly in one ("de" → DE); "" for English.
+func hintCountry(hint, locale string) string {
+	if _, region, ok := strings.Cut(strings.ReplaceAll(hint, "_", "-"), "-"); ok && len(region) == 2 {
+		return strings.ToUpper(region)
+	}
+	if locale == "de" {
+		return "DE"
+	}
+	return ""
+}
+
 // isCrisisText reports whether a message is a crisis reply (in any language).
-func isCrisisText(e *Engine, text string) bool {
+func (e *Engine) isCrisisText(text string) bool {
 	for _, loc := range e.lib.Locales() {
-		if p := e.crisis.Helplines.Preamble(loc); p != "" && strings.HasPrefix(text, p) {
+		if p := e.crisis.Helplines.Care(loc); p != "" && strings.HasPrefix(text, p) {
 			return true
 		}
 	}
 	return false
 }
 
-func (e *Engine) crisisText(zone, locale string) string {
+// crisisText is the crisis reply: care first, then the client's own safety plan (their steps,
+// their people, their reason; not their warning signs), then human help for their country and
+// the practice's out-of-hours contact, then the bot's limits.
+func (e *Engine) crisisText(locale, country string, plan *SafetyPlan) string {
 	h := e.crisis.Helplines
-	return h.Preamble(locale) + "\n" + h.For(safety.CountryForZone(zone)).Text(locale)
+	var b strings.Builder
+	b.WriteString(h.Care(locale))
+	b.WriteString("\n\n")
+	if s := plan.crisisText(e.lib, locale); s != "" {
+		b.WriteString(s)
+		b.WriteString("\n\n")
+	}
+	b.WriteString(h.For(country).Text(locale))
+	b.WriteString("\n")
+	b.WriteString(h.Limits(locale))
+	return b.String()
 }
 
-// crisis shows where to get human help now and, inside a flow, asks whether to go on.
+// country is the client's country for helplines: the one they chose, else the one of their
+// zone, else "" (the international directory).
+func (t *turn) country() string {
+	if t.st.Safety.Country != "" {
+		return t.st.Safety.Country
+	}
+	c, _ := when.Country(t.st.Zone)
+	return c
+}
+
+// crisis shows where to get human help now, with the buttons that say what comes next.
 func (t *turn) crisis() {
-	t.say(t.e.crisisText(t.st.Zone, t.locale()))
+	t.st.Safety.Check, t.st.Safety.CheckUpdate, t.st.Safety.Held = 0, "", ""
+	t.st.Safety.AskCountry = false
+	buttons := []Button{{ID: crisisReached, Label: t.str("crisis_reached")}}
 	if s := t.current(); s != nil && s.Waits() {
-		t.say(t.str("crisis_continue"),
+		buttons = append(buttons,
 			Button{ID: crisisGo, Label: t.str("crisis_go")},
 			Button{ID: crisisStop, Label: t.str("crisis_stop")})
 	}
+	if t.st.Safety.Country == "" {
+		buttons = append(buttons, Button{ID: crisisCountry, Label: t.str("crisis_country")})
+	}
+	t.say(t.e.crisisText(t.locale(), t.country(), t.st.Plan), buttons...)
 }
 
-// crisisAnswer handles the buttons after a crisis reply.
+// crisisAnswer handles the buttons under a crisis reply and the "No" of the question.
 func (t *turn) crisisAnswer(id string) {
 	switch {
+	case id == crisisReached:
+		crisisEvent("reached")
+		t.say(t.str("crisis_reached_reply") + t.planOffer())
+		if s := t.current(); s != nil && s.Waits() {
+			t.say(t.str("crisis_continue"),
+				Button{ID: crisisGo, Label: t.str("crisis_go")},
+				Button{ID: crisisStop, Label: t.str("crisis_stop")})
+		}
 	case id == crisisStop && t.st.Flow != "":
+		crisisEvent("stop")
 		t.leave(false)
-		t.say(t.str("crisis_stopped"))
+		t.say(t.str("crisis_stopped") + t.planOffer())
 	case id == crisisGo && t.current() != nil:
+		crisisEvent("go_on")
+		t.say(fill(t.str("crisis_going_on"), map[string]string{"flow": t.flowName()}) + t.planOffer())
 		t.reask()
+	case id == crisisCountry:
+		crisisEvent("country")
+		t.st.Safety.AskCountry = true
+		t.askCountry()
+	case strings.HasPrefix(id, countryPick):
+		t.setCountry(strings.TrimPrefix(id, countryPick))
+	case strings.HasPrefix(id, checkNo):
+		n, _ := strconv.Atoi(strings.TrimPrefix(id, checkNo))
+		if n == 0 || n != t.st.Safety.Check {
+			t.say(t.str("stale_button"))
+			t.reask()
+			return
+		}
+		crisisEvent("answer_no")
+		t.checkNo()
 	default:
 		t.say(t.str("crisis_stopped"))
 	}
 }
 
-func isCrisisButton(id string) bool { return id == crisisGo || id == crisisStop }
-
-// risky reports whether a message signals risk, and the rule that matched.
-func (e *Engine) risky(text string) (bool, string) {
-	if e.crisis == nil || strings.TrimSpace(text) == "" {
-		return false, ""
+// flowName names the conversation the client is in, for "let's go on with …".
+func (t *turn) flowName() string {
+	if t.st.Flow == "" {
+		return ""
 	}
-	m := e.crisis.Detector.Check(text)
-	return m.Risk, m.Rule
+	if name := t.str("flow_name_" + t.st.Flow); name != "" {
+		return name
+	}
+	return t.st.Flow
+}
+
+// planOffer offers the safety plan once after a crisis reply, to a client who has none.
+func (t *turn) planOffer() string {
+	if t.st.Plan != nil || t.st.Safety.PlanOffered || !t.st.consented(t.e.opts.ConsentVersion) {
+		return ""
+	}
+	t.st.Safety.PlanOffered = true
+	return "\n\n" + t.str("plan_offer_after_crisis")
+}
+
+func isCrisisButton(id string) bool {
+	switch id {
+	case crisisGo, crisisStop, crisisReached, crisisCountry:
+		return true
+	}
+	return strings.HasPrefix(id, checkNo) || strings.HasPrefix(id, countryPick)
+}
+
+// isHelpButton reports whether a button asks for the crisis reply: [Yes] and [I'd rather not
+// say] under the question. Pressed at any time, even an old or forged one, they get help.
+func isHelpButton(id string) bool {
+	return strings.HasPrefix(id, checkYes) || strings.HasPrefix(id, checkRather)
+}
+
+// check runs the phrase detector on what the client wrote.
+func (e *Engine) check(text string) safety.Tier {
+	if e.crisis == nil || strings.TrimSpace(text) == "" {
+		return safety.TierNone
+	}
+	return e.crisis.Detector.Check(text).Tier
+}
+
+// unsure answers a worrying message that is not explicit: it asks the client, directly and
+// kindly, whether they are thinking of ending their life or hurting themselves. When the
+// question cannot be kept (Redis down), it gives the crisis reply instead: err towards help.
+func (e *Engine) unsure(ctx context.Context, in Inbound) []Outbound {
+	escalate := false
+	outs, err := e.apply(ctx, in.User, "", func(t *turn) {
+		if t.st.Locale == "" {
+			t.st.Locale = t.e.localeFor(in.LanguageHint)
+		}
+		t.st.Active = t.now
+		switch sf := &t.st.Safety; {
+		case sf.Check != 0 && in.UpdateID != "" && in.UpdateID == sf.CheckUpdate:
+			t.askCheck() // the same message again: the same question again
+		case sf.Check != 0:
+			escalate = true // a second worrying message before an answer: help, not a second question
+			t.crisis()
+		default:
+			sf.Seq++
+			sf.Check, sf.CheckUpdate, sf.Held = sf.Seq, in.UpdateID, ""
+			if s := t.current(); s != nil && s.Kind == KindText && t.st.consented(t.e.opts.ConsentVersion) {
+				sf.Held = in.Text
+			}
+			t.askCheck()
+		}
+	})
+	if err != nil {
+		e.log.Error("crisis question could not be kept; crisis reply instead", "err", err)
+		return e.crisisReply(ctx, in)
+	}
+	if escalate {
+		e.log.Warn("crisis path: reply")
+		metrics.Crisis.Inc()
+		crisisEvent("reply")
+	} else {
+		e.log.Warn("crisis path: question")
+		crisisEvent("question")
+	}
+	return outs
+}
+
+// askCheck asks the pending question, with its three buttons.
+func (t *turn) askCheck() {
+	n := strconv.Itoa(t.st.Safety.Check)
+	t.say(t.str("check_question"),
+		Button{ID: checkYes + n, Label: t.str("check_yes")},
+		Button{ID: checkNo + n, Label: t.str("check_no")},
+		Button{ID: checkRather + n, Label: t.str("check_rather")})
+}
+
+// crisisPending handles a message while the crisis path waits for an answer (the question, or
+// the client's country), and reports whether it did. A command is not an answer: it goes on as
+// usual, and the question is let go.
+func (t *turn) crisisPending(in Inbound) bool {
+	sf := &t.st.Safety
+	if sf.Check == 0 && !sf.AskCountry {
+		return false
+	}
+	if in.Button != "" {
+		if !isCrisisButton(in.Button) {
+			// A button of the flow: the client went on; the question is let go.
+			sf.Check, sf.CheckUpdate, sf.Held, sf.AskCountry = 0, "", "", false
+		}
+		return false
+	}
+	if strings.HasPrefix(in.Text, "/") {
+		sf.Check, sf.CheckUpdate, sf.Held, sf.AskCountry = 0, "", "", false
+		return false
+	}
+	if sf.Check != 0 {
+		t.checkAnswer(in.Text)
+		return true
+	}
+	t.countryAnswer(in.Text)
+	return true
+}
+
+// checkAnswer takes a typed answer to the pending question. It already went through the
+// detector; a clear "no" goes back to where the client was, anything else gets help.
+func (t *turn) checkAnswer(text string) {
+	if isNo(text) {
+		crisisEvent("answer_no")
+		t.checkNo()
+		return
+	}
+	if isYes(text) {
+		crisisEvent("answer_yes")
+	} else {
+		crisisEvent("answer_other")
+	}
+	t.crisis()
+}
+
+// checkNo thanks the client and goes back to where they were.
+func (t *turn) checkNo() {
+	held := t.st.Safety.Held
+	t.st.Safety.Check, t.st.Safety.CheckUpdate, t.st.Safety.Held = 0, "", ""
+	s := t.current()
+	if s == nil || !s.Waits() {
+		t.say(t.str("check_thanks_idle"))
+		return
+	}
+	t.say(t.str("check_thanks"))
+	if held != "" && s.Kind == KindText {
+		t.text(held) // what they wrote answers the question they were at
+		return
+	}
+	t.reask()
+}
+
+// yes and no words, in the languages of the library, as people type them.
+var (
+	crisisYes = []string{"yes", "y", "yeah", "yep", "yup", "ya", "yea", "sort of", "kind of", "kinda", "maybe", "sometimes", "a bit", "a little", "i think so", "ja", "jo", "jap", "jein", "vielleicht", "manchmal", "ein bisschen", "irgendwie", "schon"}
+	crisisNo  = []string{"no", "n", "nope", "nah", "no i am not", "no im not", "not at all", "no not at all", "no thanks", "no thank you", "definitely not", "nein", "ne", "nee", "nö", "no", "auf keinen fall", "gar nicht", "nein gar nicht", "nein danke", "überhaupt nicht", "nein nein"}
+)
+
+func isYes(text string) bool { return inWords(crisisYes, text) }
+func isNo(text string) bool  { return inWords(crisisNo, text) }
+
+func inWords(words []string, text string) bool {
+	k := strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '!' || r == '\'' || r == '’' || r == '\n'
+	}), " ")
+	for _, w := range words {
+		if k == w {
+			return true
+		}
+	}
+	return false
+}
+
+// askCountry asks which country's helplines the client wants.
+func (t *turn) askCountry() {
+	vals := map[string]string{"country": t.countryName(t.country())}
+	if vals["country"] == "" {
+		t.say(t.str("crisis_country_question_none"))
+		return
+	}
+	t.say(fill(t.str("crisis_country_question"), vals))
+}
+
+// countryAnswer takes a typed country: a name in English or German, or a two-letter code.
+func (t *turn) countryAnswer(text string) {
+	code, ok := when.CountryByName(text)
+	if !ok {
+		t.say(t.str("crisis_country_unknown"))
+		return
+	}
+	t.setCountry(code)
+}
+
+func (t *turn) setCountry(code string) {
+	if _, ok := when.CountryName(code); !ok {
+		t.say(t.str("stale_button"))
+		return
+	}
+	t.st.Safety.Country, t.st.Safety.AskCountry = code, false
+	t.say(fill(t.str("crisis_country_set"), map[string]string{"country": t.countryName(code)}))
+	t.say(t.e.crisis.Helplines.For(code).Text(t.locale()))
+	t.reask()
+}
+
+func (t *turn) countryName(code string) string {
+	if code == "" {
+		return ""
+	}
+	if name := t.str("country_" + code); name != "" {
+		return name
+	}
+	name, _ := when.CountryName(code)
+	return name
+}
+
+// safetySettings is the crisis path's line in /settings: whose helplines the client gets, how
+// to change that, and whether they have a safety plan.
+func (t *turn) safetySettings() string {
+	vals := map[string]string{"country": t.countryName(t.country())}
+	key := "settings_help_zone"
+	switch {
+	case t.st.Safety.Country != "":
+		key = "settings_help_chosen"
+	case vals["country"] == "":
+		key = "settings_help_none"
+	}
+	plan := t.str("settings_plan_none")
+	if t.st.Plan != nil && !t.st.Plan.empty() {
+		plan = t.str("settings_plan")
+	}
+	return fill(t.str(key), vals) + " " + plan
 }

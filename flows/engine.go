@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/interlude-bot/interlude/flows/safety"
 	"github.com/interlude-bot/interlude/metrics"
 )
 
@@ -33,6 +34,9 @@ type Options struct {
 	Crisis *Crisis
 	// Policy is the reminders' delivery policy (default DefaultPolicy).
 	Policy Policy
+	// Storage is how what clients write is kept (default StorageEncrypted); the consent
+	// question, /help and /settings say what it is.
+	Storage Storage
 }
 
 // Wakes is the scheduler's due-queue as the engine needs it.
@@ -78,6 +82,9 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Storage == "" {
+		opts.Storage = StorageEncrypted
+	}
 	if opts.Crisis == nil {
 		c, err := LoadCrisis("")
 		if err != nil {
@@ -97,13 +104,18 @@ func (e *Engine) Library() *Library { return e.lib }
 // message was not applied (the store failed) and may be delivered again.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	in.Text = cleanText(in.Text)
-	// Crisis first: checked in memory before anything touches Redis. /crisis and the buttons
-	// under a crisis reply must work without Redis too.
-	if risk, rule := e.risky(in.Text + "\n" + cleanText(in.Caption)); risk {
-		return e.crisisReply(ctx, in, rule), nil
-	}
-	if cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " "); cmd == "/crisis" {
-		return e.crisisReply(ctx, in, "command"), nil
+	// Crisis first: checked in memory before anything touches Redis. /crisis, [Yes] and [I'd
+	// rather not say] under the crisis question must work without Redis too.
+	tier := e.check(in.Text + "\n" + cleanText(in.Caption))
+	cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " ")
+	switch {
+	case tier == safety.TierDirect, cmd == "/crisis":
+		return e.crisisReply(ctx, in), nil
+	case isHelpButton(in.Button):
+		crisisEvent(map[bool]string{true: "answer_yes", false: "answer_rather_not"}[strings.HasPrefix(in.Button, checkYes)])
+		return e.crisisReply(ctx, in), nil
+	case tier == safety.TierUnsure:
+		return e.unsure(ctx, in), nil
 	}
 	if in.Edited {
 		// An edit never changes an answer that was already kept; it is only read for risk.
@@ -156,7 +168,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 			}
 			return t.out, nil
 		}
-		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}}
+		t := &turn{ctx: ctx, e: e, user: user, st: st, now: e.opts.Now(), vals: map[string]string{}, from: st.Flow}
 		if st.Since.IsZero() {
 			st.Since = t.now
 		}
@@ -220,6 +232,12 @@ type turn struct {
 	rearm bool
 	// wakeAt sets particular wake-ups (a reminder delayed to the end of quiet hours).
 	wakeAt map[Reminder]time.Time
+	// from is the flow the client was in before this turn.
+	from string
+	// declined means the erase is a client declining consent (not /forget).
+	declined bool
+	// started means a flow was started in this turn.
+	started bool
 }
 
 func (t *turn) writeWakes() error {
@@ -243,8 +261,19 @@ func (t *turn) writeWakes() error {
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
+	if !t.erase && t.st.Consent == nil && t.st.Flow == "" && t.from == "onboarding" && !t.started {
+		// The client left the first conversation without agreeing ("Stop for now", /cancel):
+		// nothing of theirs is kept, as the bot says.
+		t.erase, t.declined = true, true
+	}
 	if t.erase {
-		return &Change{Rev: snap.Rev, Erase: true, UpdateID: updateID}, nil
+		c := &Change{Rev: snap.Rev, Erase: true}
+		if t.declined {
+			// Only the expiring record of this update id stays, so that a redelivered "No"
+			// is not applied again.
+			c.UpdateID = updateID
+		}
+		return c, nil
 	}
 	state, err := encodeRecord(t.st)
 	if err != nil {
@@ -283,7 +312,9 @@ func (t *turn) locale() string {
 	return "en"
 }
 
-func (t *turn) str(key string) string { return t.e.lib.String(key, t.locale()) }
+func (t *turn) str(key string) string {
+	return t.e.lib.String(t.e.lib.variant(key, t.e.opts.Storage), t.locale())
+}
 
 func (t *turn) say(text string, buttons ...Button) {
 	t.out = append(t.out, Outbound{Text: text, Buttons: buttons})
@@ -309,6 +340,9 @@ func (t *turn) handle(in Inbound) {
 	}
 	if t.st.Locale == "" {
 		t.st.Locale = t.e.localeFor(in.LanguageHint)
+	}
+	if t.crisisPending(in) {
+		return
 	}
 	switch {
 	case in.Button != "":
@@ -339,7 +373,7 @@ func (t *turn) command(text string) {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case "help":
-		t.say(t.str("help"))
+		t.say(fill(t.str("help"), map[string]string{"storage": t.str("storage_line")}))
 		t.reask()
 		return
 	case "crisis":
@@ -362,6 +396,9 @@ func (t *turn) command(text string) {
 		}
 		t.history()
 		return
+	case "settings":
+		t.settings()
+		return
 	case "export":
 		t.export()
 		return
@@ -374,8 +411,12 @@ func (t *turn) command(text string) {
 	}
 	if f := t.e.lib.ByCommand(name); f != nil {
 		t.start(f.ID, "")
+		if t.st.Flow == "checkin" && f.ID == "checkin" {
+			t.st.Schedule.ManualFlow = t.st.FlowAt // started by hand
+		}
 		// "/session wed 17:00": the argument answers the flow's first question.
-		if s := t.current(); arg != "" && f.First().Waits() && s == f.First() && t.st.Flow == f.ID {
+		// Messages before the question (the current value) are left out then.
+		if s := t.current(); arg != "" && s != nil && s.Waits() && s == firstQuestion(f) && t.st.Flow == f.ID {
 			t.out = t.out[:0]
 			t.text(arg)
 		}
@@ -383,6 +424,19 @@ func (t *turn) command(text string) {
 	}
 	t.say(fill(t.str("unknown_command"), map[string]string{"command": "/" + name}))
 	t.reask()
+}
+
+// firstQuestion is the first step of f that waits for the client, after any messages.
+func firstQuestion(f *Flow) *Step {
+	for _, s := range f.Steps {
+		if s.Waits() {
+			return s
+		}
+		if s.Kind != KindMessage {
+			return nil
+		}
+	}
+	return nil
 }
 
 // reask repeats the pending question, if any, so that the client knows where they are.
@@ -408,6 +462,7 @@ func (t *turn) start(flowID, step string) {
 		t.leave(false)
 	}
 	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
+	t.started = true
 	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
 	metrics.FlowsStarted.WithLabelValues(f.ID).Inc()
 	s := f.First()
@@ -420,8 +475,14 @@ func (t *turn) start(flowID, step string) {
 // leave ends the current flow, keeping its answers when the flow keeps them.
 func (t *turn) leave(complete bool) {
 	f := t.e.lib.Flow(t.st.Flow)
+	if f != nil && f.ID == "checkin" {
+		if last := t.lastManual(); last.Equal(t.now) {
+			t.st.Schedule.LastManual = t.now.Truncate(time.Second)
+		}
+		t.st.Schedule.ManualFlow = time.Time{}
+	}
 	if f != nil && f.Keep && len(t.st.Vars) > 0 && t.st.consented(t.e.opts.ConsentVersion) {
-		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars})
+		t.entries = append(t.entries, Entry{Flow: f.ID, Started: t.st.FlowAt.Truncate(time.Second), At: t.now.Truncate(time.Second), Complete: complete, Answers: t.st.Vars, Locale: t.locale()})
 	}
 	if f != nil {
 		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
@@ -481,23 +542,7 @@ func (t *turn) run(f *Flow, s *Step) {
 func (t *turn) ask(s *Step, fresh bool) {
 	if fresh {
 		t.st.Ask++
-	}
-	var buttons []Button
-	id := func(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
-	switch s.Kind {
-	case KindChoice:
-		if s.OptionsFrom != "" {
-			buttons = t.dynamicButtons(s, id)
-			break
-		}
-		for i, o := range s.Options {
-			lbl := o.Label
-			buttons = append(buttons, Button{ID: id(i), Label: t.e.lib.Render(&lbl, t.locale())})
-		}
-	case KindScale:
-		for v := s.Min; v <= s.Max; v++ {
-			buttons = append(buttons, Button{ID: id(v - s.Min), Label: strconv.Itoa(v)})
-		}
+		t.st.Offers = nil
 	}
 	text := t.render(s.Text)
 	if s.Prompt {
@@ -507,22 +552,86 @@ func (t *turn) ask(s *Step, fresh bool) {
 		if p := t.e.lib.Prompt(t.st.Prompt); p != nil {
 			text += "\n\n" + t.e.lib.Render(&p.Text, t.locale())
 		}
-		buttons = append(buttons, Button{ID: id(0), Label: t.str("another_prompt")})
 	}
 	if s.Kind == KindText && s.Skippable {
 		text += "\n" + t.str("skip_hint")
 	}
-	t.say(text, buttons...)
+	t.say(text, t.buttons(s)...)
+}
+
+// buttonID is the id of the i-th button of the pending question.
+func (t *turn) buttonID(i int) string { return "q" + strconv.Itoa(t.st.Ask) + "." + strconv.Itoa(i) }
+
+// offerBase is added to the index of an offered reading in its button's id, so that it never
+// collides with the step's own buttons.
+const offerBase = 100
+
+// buttons are the buttons of the pending question: its options, its scale, or "another
+// question" under a prompt; or, while readings of an unclear answer are offered, those.
+func (t *turn) buttons(s *Step) []Button {
+	var buttons []Button
+	if len(t.st.Offers) > 0 {
+		for i, o := range t.st.Offers {
+			buttons = append(buttons, Button{ID: t.buttonID(offerBase + i), Label: o.Label})
+		}
+		return buttons
+	}
+	switch s.Kind {
+	case KindChoice:
+		if s.OptionsFrom != "" {
+			return t.dynamicButtons(s, t.buttonID)
+		}
+		for i, o := range s.Options {
+			lbl := o.Label
+			buttons = append(buttons, Button{ID: t.buttonID(i), Label: t.e.lib.Render(&lbl, t.locale())})
+		}
+	case KindScale:
+		for v := s.Min; v <= s.Max; v++ {
+			buttons = append(buttons, Button{ID: t.buttonID(v - s.Min), Label: strconv.Itoa(v)})
+		}
+	}
+	if s.Prompt {
+		buttons = append(buttons, Button{ID: t.buttonID(0), Label: t.str("another_prompt")})
+	}
+	return buttons
+}
+
+// refuse says briefly what would work, with the pending question's buttons, without its
+// introduction again.
+func (t *turn) refuse(s *Step, text string) {
+	t.say(text, t.buttons(s)...)
 }
 
 func (t *turn) render(txt *Text) string {
 	vals := map[string]string{"zone": t.st.Zone, "language": t.e.lib.Languages[t.locale()], "intention": t.st.Intention}
 	raw := t.e.lib.Render(txt, t.locale())
+	if txt != nil && txt.Ref != "" {
+		raw = t.str(txt.Ref) // the wording for this storage, where it differs
+	}
+	if strings.Contains(raw, "{agenda_list}") {
+		var b strings.Builder
+		for _, a := range t.openAgenda() {
+			b.WriteString("• " + a.Text + "\n")
+		}
+		vals["agenda_list"] = strings.TrimSuffix(b.String(), "\n")
+	}
+	if strings.Contains(raw, "{settings}") {
+		vals["settings"] = t.settingsText()
+	}
+	if strings.Contains(raw, "{quiet_note}") {
+		vals["quiet_note"] = t.quietNote()
+	}
+	if strings.Contains(raw, "{storage}") {
+		vals["storage"] = t.str("storage_line")
+	}
 	if strings.Contains(raw, "{next_checkin}") {
 		vals["next_checkin"] = t.nextCheckin()
 	}
 	if strings.Contains(raw, "{schedule}") {
 		vals["schedule"] = t.scheduleText()
+	}
+	if strings.Contains(raw, "{checkin_line}") || strings.Contains(raw, "{session_line}") {
+		vals["checkin_line"], vals["session_line"], _ = strings.Cut(t.scheduleText(), "\n")
 	}
 	if strings.Contains(raw, "{session_time}") {
 		if at, ok := t.st.Schedule.Appointment.Next(t.now, t.zone()); ok {
@@ -552,11 +661,21 @@ func (t *turn) press(id string) {
 	if t.pressBetween(id) {
 		return
 	}
+	if cmd, ok := strings.CutPrefix(id, commandButton); ok && greetingCommands[cmd] {
+		t.command("/" + cmd)
+		return
+	}
 	s := t.current()
 	ask, idx, ok := parseButton(id)
 	if s == nil || !s.Waits() || !ok || ask != t.st.Ask {
 		t.say(t.str("stale_button"))
 		t.reask()
+		return
+	}
+	if i := idx - offerBase; i >= 0 && i < len(t.st.Offers) {
+		answer := t.st.Offers[i].Answer
+		t.st.Offers = nil
+		t.validated(s, answer)
 		return
 	}
 	switch s.Kind {
@@ -606,9 +725,29 @@ func parseButton(id string) (ask, idx int, ok bool) {
 // text handles typed text: an answer to the pending question, or a hint when there is none.
 func (t *turn) text(text string) {
 	s := t.current()
+	if t.joins(s, text) {
+		return
+	}
 	if s == nil || !s.Waits() {
+		if isGreeting(text) {
+			t.greet()
+			return
+		}
 		t.say(t.str("no_question"))
 		return
+	}
+	if len(t.st.Offers) > 0 {
+		labels, ids := make([]string, len(t.st.Offers)), make([]string, len(t.st.Offers))
+		for i, o := range t.st.Offers {
+			labels[i], ids[i] = o.Label, strconv.Itoa(i+1)
+		}
+		if i := labelMatch(labels, ids, text); i >= 0 {
+			answer := t.st.Offers[i].Answer
+			t.st.Offers = nil
+			t.validated(s, answer)
+			return
+		}
+		t.st.Offers = nil // something new: read it afresh
 	}
 	switch s.Kind {
 	case KindChoice:
@@ -625,22 +764,16 @@ func (t *turn) text(text string) {
 			t.validated(s, text)
 			return
 		}
-		t.say(t.str("pick_button"))
-		t.ask(s, false)
+		t.refuse(s, t.str("pick_button"))
 	case KindScale:
-		n, err := scaleNumber(text)
-		if err != nil || n < s.Min || n > s.Max {
-			t.say(fill(t.str("pick_number"), map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}))
-			t.ask(s, false)
-			return
-		}
-		t.accept(s, strconv.Itoa(n), "")
+		t.scale(s, text)
 	case KindText:
 		limit := s.MaxLen
 		if limit == 0 {
 			limit = DefaultMaxLen
 		}
-		if n := utf8.RuneCountInString(text); n > limit {
+		n := utf8.RuneCountInString(text)
+		if n > limit && (limit < longAnswer || s.Validate != "") {
 			t.say(fill(t.str("too_long"), map[string]string{"max": strconv.Itoa(limit), "length": strconv.Itoa(n)}))
 			return
 		}
@@ -648,28 +781,66 @@ func (t *turn) text(text string) {
 			t.validated(s, text)
 			return
 		}
+		if n > limit {
+			t.acceptLong(s, text, limit)
+			return
+		}
+		t.remember(s, text)
 		t.accept(s, text, "")
 	}
 }
 
-func matchOption(t *turn, s *Step, text string) (int, bool) {
-	want := strings.ToLower(strings.TrimSpace(text))
-	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(s.Options) {
-		return n - 1, true
-	}
-	for i, o := range s.Options {
-		lbl := o.Label
-		if strings.ToLower(t.e.lib.Render(&lbl, t.locale())) == want || strings.ToLower(o.ID) == want {
-			return i, true
+// scale reads a number on the pending scale: "4", "maybe a 4", "vier", "4/10". Two numbers
+// ("like 4 or 5") are asked back with their two buttons; anything else gets a short re-ask.
+func (t *turn) scale(s *Step, text string) {
+	nums := scaleAnswer(text)
+	var in []int
+	for _, n := range nums {
+		if n >= s.Min && n <= s.Max {
+			in = append(in, n)
 		}
 	}
-	return 0, false
+	vals := map[string]string{"min": strconv.Itoa(s.Min), "max": strconv.Itoa(s.Max)}
+	switch {
+	case len(nums) == 1 && len(in) == 1:
+		t.accept(s, strconv.Itoa(in[0]), "")
+	case len(nums) == 2 && len(in) == 2:
+		vals["a"], vals["b"] = strconv.Itoa(in[0]), strconv.Itoa(in[1])
+		t.say(fill(t.str("pick_one_of_two"), vals),
+			Button{ID: t.buttonID(in[0] - s.Min), Label: vals["a"]},
+			Button{ID: t.buttonID(in[1] - s.Min), Label: vals["b"]})
+	case len(nums) > 0 && len(in) == 0:
+		t.refuse(s, fill(t.str("number_out_of_range"), vals))
+	default:
+		t.refuse(s, fill(t.str("pick_number"), vals))
+	}
+}
+
+func matchOption(t *turn, s *Step, text string) (int, bool) {
+	labels, ids := make([]string, len(s.Options)), make([]string, len(s.Options))
+	for i, o := range s.Options {
+		lbl := o.Label
+		labels[i], ids[i] = t.e.lib.Render(&lbl, t.locale()), o.ID
+	}
+	i := labelMatch(labels, ids, text)
+	return i, i >= 0
 }
 
 func (t *turn) validated(s *Step, text string) {
 	value, err := validators[s.Validate](t, text)
 	if err != nil {
-		t.say(strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()})))
+		var r *reask
+		if errors.As(err, &r) && len(r.choices) > 0 {
+			t.st.Offers = r.choices
+			t.say(r.text, t.buttons(s)...)
+			return
+		}
+		msg := strings.TrimSpace(fill(t.str("invalid_"+s.Validate), map[string]string{"hint": err.Error()}))
+		if s.Kind == KindChoice {
+			t.refuse(s, msg)
+			return
+		}
+		t.say(msg)
 		return
 	}
 	t.accept(s, value, "")
@@ -692,6 +863,7 @@ func (t *turn) skip() {
 
 // accept stores an answer and goes on.
 func (t *turn) accept(s *Step, value, next string) {
+	t.st.Offers = nil
 	if s.Store != "" {
 		name := s.Store
 		if field, ok := strings.CutPrefix(s.Store, "profile."); ok {
@@ -764,6 +936,8 @@ func (t *turn) lookup(name string) string {
 		return strconv.Itoa(len(t.openAgenda()))
 	case "profile.appointment":
 		return t.st.Schedule.Appointment.Kind.String()
+	case "profile.checkin_quiet":
+		return strconv.FormatBool(t.quietNote() != "")
 	}
 	if v, ok := t.lookupBetween(name); ok {
 		return v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -335,7 +336,7 @@ func TestEveryStepKindAndTheAnswersKept(t *testing.T) {
 	}
 	c.press("Something else")
 	outs := c.send("a word much longer than twenty")
-	if !strings.Contains(joined(outs), "That is 30 characters; I can keep at most 20") {
+	if !strings.Contains(joined(outs), "For this answer I keep at most 20 characters, and yours has 30") {
 		t.Errorf("over the limit: %q", joined(outs))
 	}
 	c.send("tender")
@@ -442,5 +443,72 @@ func TestGermanClientGetsGerman(t *testing.T) {
 	}
 	if !strings.Contains(outs[0].Text, "keine Therapie") {
 		t.Errorf("German client got %q", outs[0].Text)
+	}
+}
+
+// TestDecliningLeavesOnlyTheUpdateRecord: after "No", or "Stop for now" after a crisis reply
+// before consent, no key of the client remains but the expiring record of update ids, and a
+// redelivered update is not applied again.
+func TestDecliningLeavesOnlyTheUpdateRecord(t *testing.T) {
+	for _, how := range []string{"no", "stop", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			e, _, srv := newEngine(t, flows.Options{})
+			ctx := context.Background()
+			user := flows.UserKey{Platform: flows.Telegram, ID: "42"}
+			seq := 0
+			var last []flows.Outbound
+			do := func(in flows.Inbound) []flows.Outbound {
+				t.Helper()
+				seq++
+				in.User, in.UpdateID = user, strconv.Itoa(seq)
+				outs, err := e.Handle(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				last = outs
+				return outs
+			}
+			press := func(label string) flows.Inbound {
+				for _, o := range last {
+					for _, b := range o.Buttons {
+						if b.Label == label {
+							return flows.Inbound{Button: b.ID}
+						}
+					}
+				}
+				t.Fatalf("no button %q in %q", label, joined(last))
+				return flows.Inbound{}
+			}
+			do(flows.Inbound{Text: "/start"})
+			var final flows.Inbound
+			switch how {
+			case "no":
+				final = press("No")
+			case "stop":
+				do(flows.Inbound{Text: "I want to kill myself"})
+				final = press("Stop for now")
+			case "cancel":
+				final = flows.Inbound{Text: "/cancel"}
+			}
+			do(final)
+			keys, err := srv.Client().Keys(ctx, "*").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(keys) != 1 || !strings.HasSuffix(keys[0], ":seen") {
+				t.Fatalf("after declining (%s), Redis holds %v; want only the update record", how, keys)
+			}
+			if ttl := srv.Client().PTTL(ctx, keys[0]).Val(); ttl <= 0 || ttl > 26*time.Hour {
+				t.Errorf("update record expires in %v", ttl)
+			}
+			// The same update again changes nothing and says nothing new.
+			final.User, final.UpdateID = user, strconv.Itoa(seq)
+			if outs, err := e.Handle(ctx, final); err != nil || len(outs) != 0 {
+				t.Errorf("redelivered update: %q, %v", joined(outs), err)
+			}
+			if keys, _ := srv.Client().Keys(ctx, "*state*").Result(); len(keys) != 0 {
+				t.Errorf("a redelivered update wrote %v", keys)
+			}
+		})
 	}
 }

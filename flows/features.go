@@ -1,8 +1,8 @@
 package flows
 
 import (
-	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,7 +55,8 @@ func (t *turn) loadEntries() []Entry {
 		}
 		out = append(out, e)
 	}
-	return out
+	// A flow left in this very turn (/prepare in the middle of /reflect) is history already.
+	return append(out, t.entries...)
 }
 
 func (t *turn) zone() *time.Location {
@@ -65,8 +66,8 @@ func (t *turn) zone() *time.Location {
 	return time.UTC
 }
 
-// date formats a day in the client's zone and language: "26 Nov" (with the year when it is not
-// this year's).
+// date formats a day in the client's zone and language: "26 Nov", "26. November" (with the
+// year when it is not this year's).
 func (t *turn) date(at time.Time) string {
 	at = at.In(t.zone())
 	months := strings.Fields(t.str("months"))
@@ -74,7 +75,7 @@ func (t *turn) date(at time.Time) string {
 	if len(months) == 12 {
 		m = months[at.Month()-1]
 	}
-	s := strconv.Itoa(at.Day()) + " " + m
+	s := fill(t.str("date_format"), map[string]string{"day": strconv.Itoa(at.Day()), "month": m})
 	if at.Year() != t.now.In(t.zone()).Year() {
 		s += " " + strconv.Itoa(at.Year())
 	}
@@ -109,7 +110,7 @@ func (t *turn) history() {
 			b.WriteString(" · " + t.feeling(f))
 		}
 		if m := e.Answers["moment"]; m != "" {
-			b.WriteString("\n  " + quote(m, 140))
+			b.WriteString("\n  " + t.quote(m, 140))
 		}
 	}
 	b.WriteString(t.historyMore(entries))
@@ -146,15 +147,31 @@ func (t *turn) feeling(v string) string {
 	if lbl := t.e.lib.String("feeling_"+v, t.locale()); lbl != "" {
 		return lbl
 	}
-	return quote(v, 40)
+	return t.quote(v, 40)
 }
 
-func quote(s string, limit int) string {
+// quote puts what the client wrote in their language's quotation marks (“…” or „…“), on one
+// line and at most limit characters long.
+func (t *turn) quote(s string, limit int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > limit {
 		s = string(r[:limit-1]) + "…"
 	}
-	return "“" + s + "”"
+	open, closing, ok := strings.Cut(t.str("quotes"), " ")
+	if !ok {
+		open, closing = "“", "”"
+	}
+	return open + s + closing
+}
+
+// number writes a mood (or an average of moods) the one way the client's language does: at
+// most one decimal, with the language's decimal mark ("4.3", "4,3").
+func (t *turn) number(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+	if mark := t.str("decimal_mark"); mark != "" {
+		s = strings.Replace(s, ".", mark, 1)
+	}
+	return s
 }
 
 // sinceLastSession is where "what you collected" starts: the last session summary, else four
@@ -178,33 +195,45 @@ func (t *turn) collect() {
 	}
 	since := sinceLastSession(entries, t.now)
 	var b strings.Builder
-	b.WriteString(fill(t.str("collected_since"), map[string]string{"date": t.date(since)}))
+	if !t.st.Since.IsZero() && !t.st.Since.Before(since) {
+		since = t.st.Since
+		b.WriteString(t.str("collected_since_start"))
+	} else {
+		b.WriteString(fill(t.str("collected_since"), map[string]string{"date": t.date(since)}))
+	}
+	reflected := t.reflectionNote(entries, since)
+	if reflected != "" {
+		b.WriteString("\n\n" + reflected)
+	}
 	open := t.openAgenda()
 	if len(open) > 0 {
 		b.WriteString("\n\n" + t.str("collected_agenda"))
 		for _, a := range open {
-			b.WriteString("\n• " + quote(a.Text, 300))
+			b.WriteString("\n• " + t.quote(a.Text, 300))
 		}
 	}
 	var moods []string
 	var moments []string
 	var answers []chart.Answer
 	for _, e := range entries {
-		if !e.At.After(since) {
+		if e.At.Before(since) || e.Flow == "prepare" {
 			continue
 		}
 		if v, err := strconv.ParseFloat(e.Answers["mood"], 64); err == nil {
 			answers = append(answers, chart.Answer{At: e.At, Mood: v})
 		}
 		if m := e.Answers["moment"]; m != "" {
-			moments = append(moments, quote(m, 200))
+			moments = append(moments, t.quote(m, 200))
 		}
 	}
-	for _, w := range chart.WeeksFrom(answers, since, t.now, t.zone()) {
-		if w.Mood == nil {
-			moods = append(moods, "–")
-		} else {
-			moods = append(moods, strconv.FormatFloat(*w.Mood, 'f', -1, 64))
+	if len(answers) > 0 {
+		// The line starts at the first check-in, not at an empty stretch before it.
+		for _, w := range chart.WeeksFrom(answers, answers[0].At, t.now, t.zone()) {
+			if w.Mood == nil {
+				moods = append(moods, "–")
+			} else {
+				moods = append(moods, t.number(*w.Mood))
+			}
 		}
 	}
 	if len(answers) > 0 {
@@ -216,16 +245,17 @@ func (t *turn) collect() {
 			b.WriteString("\n• " + m)
 		}
 	}
-	if len(open) == 0 && len(answers) == 0 && len(moments) == 0 {
+	if len(open) == 0 && len(answers) == 0 && len(moments) == 0 && reflected == "" {
 		b.WriteString("\n\n" + t.str("collected_nothing"))
 	}
 	t.vals["collected"] = b.String()
 }
 
 func (t *turn) openAgenda() []AgendaItem {
+	t.closePastAgenda()
 	var open []AgendaItem
 	for _, a := range t.st.Agenda {
-		if !a.Done {
+		if a.open() {
 			open = append(open, a)
 		}
 	}
@@ -233,7 +263,8 @@ func (t *turn) openAgenda() []AgendaItem {
 }
 
 // summary ends session preparation: a tidy message and a Markdown file, marked as written by
-// the client with an automated tool. The agenda items it lists are marked done.
+// the client with an automated tool. The agenda items it lists are marked as prepared for the
+// next session; they stay on the list until that session is past.
 func (t *turn) summary() {
 	sections := []struct{ key, title string }{
 		{"important", t.str("summary_important")},
@@ -245,8 +276,8 @@ func (t *turn) summary() {
 	msg.WriteString(title)
 	md.WriteString("# " + title + "\n")
 	for _, s := range sections {
-		if v := t.st.Vars[s.key]; v != "" {
-			msg.WriteString("\n\n" + s.title + "\n" + v)
+		if v := t.answerInFull(s.key); v != "" {
+			msg.WriteString("\n\n" + s.title + "\n" + t.excerpt(v, longAnswer))
 			md.WriteString("\n## " + strings.TrimSuffix(s.title, ":") + "\n\n" + v + "\n")
 		}
 	}
@@ -256,7 +287,7 @@ func (t *turn) summary() {
 		msg.WriteString("\n\n" + agendaTitle)
 		md.WriteString("\n## " + strings.TrimSuffix(agendaTitle, ":") + "\n\n")
 		for _, a := range open {
-			msg.WriteString("\n• " + a.Text)
+			msg.WriteString("\n• " + t.excerpt(a.Text, 500))
 			md.WriteString("- " + a.Text + " (" + t.date(a.At) + ")\n")
 		}
 	}
@@ -266,139 +297,10 @@ func (t *turn) summary() {
 	disclaimer := t.str("summary_disclaimer")
 	msg.WriteString("\n\n" + disclaimer)
 	md.WriteString("\n---\n\n*" + disclaimer + "*\n")
-	for i := range t.st.Agenda {
-		t.st.Agenda[i].Done = true
-	}
+	t.prepareAgenda()
 	t.out = append(t.out, Outbound{
 		Text: msg.String(),
 		File: &File{Name: "session-summary-" + t.now.In(t.zone()).Format("2006-01-02") + ".md", MIME: "text/markdown", Data: []byte(md.String())},
 	})
 	t.briefPDF(open)
-}
-
-// Export is the machine-readable export of everything kept about a client (schema
-// "interlude.export/v1", documented in docs/PRIVACY.md).
-type Export struct {
-	Schema     string        `json:"schema"`
-	ExportedAt time.Time     `json:"exported_at"`
-	Client     ExportClient  `json:"client"`
-	Profile    ExportProfile `json:"profile"`
-	Agenda     []AgendaItem  `json:"agenda"`
-	Intention  string        `json:"intention,omitempty"`
-	// Goals are the client's goals, open and closed, with their check-in answers.
-	Goals []Goal `json:"goals"`
-	// Current is the conversation in progress, if any, with its answers so far.
-	Current *Entry `json:"current,omitempty"`
-	// Entries are the finished or left conversations, oldest first; prompt ids in answers are
-	// resolved to their text under "<name>_prompt_text".
-	Entries []Entry `json:"entries"`
-}
-
-// ExportClient says whose export it is.
-type ExportClient struct {
-	Platform Platform `json:"platform"`
-	ID       UserID   `json:"id"`
-}
-
-// ExportProfile is the client's settings.
-type ExportProfile struct {
-	Locale  string    `json:"locale"`
-	Zone    string    `json:"zone,omitempty"`
-	Consent *Consent  `json:"consent,omitempty"`
-	Since   time.Time `json:"since"`
-}
-
-// export sends everything kept about the client as JSON and as Markdown.
-func (t *turn) export() {
-	entries := t.loadEntries()
-	if t.err != nil {
-		return
-	}
-	for i := range entries {
-		t.resolvePrompts(entries[i].Answers)
-	}
-	x := Export{
-		Schema:     "interlude.export/v1",
-		ExportedAt: t.now.UTC(),
-		Client:     ExportClient{Platform: t.user.Platform, ID: t.user.ID},
-		Profile:    ExportProfile{Locale: t.locale(), Zone: t.st.Zone, Consent: t.st.Consent, Since: t.st.Since},
-		Agenda:     t.st.Agenda,
-		Intention:  t.st.Intention,
-		Goals:      t.st.Goals,
-		Entries:    entries,
-	}
-	if x.Goals == nil {
-		x.Goals = []Goal{}
-	}
-	if x.Agenda == nil {
-		x.Agenda = []AgendaItem{}
-	}
-	if t.st.Flow != "" && len(t.st.Vars) > 0 {
-		answers := map[string]string{}
-		for k, v := range t.st.Vars {
-			answers[k] = v
-		}
-		t.resolvePrompts(answers)
-		x.Current = &Entry{Flow: t.st.Flow, Started: t.st.FlowAt, At: t.now, Answers: answers}
-	}
-	data, err := json.MarshalIndent(x, "", "  ")
-	if err != nil {
-		t.err = err
-		return
-	}
-	day := t.now.In(t.zone()).Format("2006-01-02")
-	t.out = append(t.out,
-		Outbound{Text: t.str("export_json"), File: &File{Name: "interlude-export-" + day + ".json", MIME: "application/json", Data: data}},
-		Outbound{Text: t.str("export_md"), File: &File{Name: "interlude-export-" + day + ".md", MIME: "text/markdown", Data: []byte(t.exportMarkdown(x))}},
-	)
-	t.reask()
-}
-
-func (t *turn) resolvePrompts(answers map[string]string) {
-	for k, v := range answers {
-		if strings.HasSuffix(k, "_prompt") {
-			if p := t.e.lib.Prompt(v); p != nil {
-				answers[k+"_text"] = t.e.lib.Render(&p.Text, t.locale())
-			}
-		}
-	}
-}
-
-func (t *turn) exportMarkdown(x Export) string {
-	var b strings.Builder
-	b.WriteString("# " + t.str("export_title") + "\n\n")
-	b.WriteString("*" + t.str("summary_disclaimer") + "*\n\n")
-	fmt.Fprintf(&b, "- %s: %s\n- %s: %s\n", t.str("export_zone"), x.Profile.Zone, t.str("export_since"), t.date(x.Profile.Since))
-	if len(x.Agenda) > 0 {
-		b.WriteString("\n## " + strings.TrimSuffix(t.str("summary_agenda"), ":") + "\n\n")
-		for _, a := range x.Agenda {
-			mark := " "
-			if a.Done {
-				mark = "x"
-			}
-			fmt.Fprintf(&b, "- [%s] %s (%s)\n", mark, a.Text, t.date(a.At))
-		}
-	}
-	if x.Intention != "" {
-		b.WriteString("\n## " + t.str("export_intention") + "\n\n" + x.Intention + "\n")
-	}
-	t.goalsMarkdown(&b, x.Goals)
-	all := x.Entries
-	if x.Current != nil {
-		all = append(slices.Clone(all), *x.Current)
-	}
-	for _, e := range all {
-		fmt.Fprintf(&b, "\n## %s — %s\n\n", t.date(e.At), e.Flow)
-		keys := make([]string, 0, len(e.Answers))
-		for k := range e.Answers {
-			if !strings.HasSuffix(k, "_prompt") {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "- **%s**: %s\n", k, e.Answers[k])
-		}
-	}
-	return b.String()
 }

@@ -438,3 +438,5 @@ func (t *turn) goalsMarkdown(b *strings.Builder, goals []Goal) {
 		}
 	}
 }
+
+func (t *turn) mdGoals(b *strings.Builder, x Export) { t.goalsMarkdown(b, x.Goals) }

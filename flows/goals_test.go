@@ -139,7 +139,7 @@ func TestAGoalOf4000CharactersIsAskedToBeShorter(t *testing.T) {
 	c.send("/goals")
 	c.press("Add a goal")
 	outs := c.send(strings.Repeat("breathe ", 500))
-	if got := joined(outs); !strings.Contains(got, "That is 3999 characters; I can keep at most 200.") {
+	if got := joined(outs); !strings.Contains(got, "at most 200 characters, and yours has 3999") {
 		t.Fatalf("a 4,000-character goal: %q", got)
 	}
 	// The question is still open: a shorter answer is taken.

@@ -31,7 +31,7 @@ const (
 const (
 	MaxTextLen     = 2000 // Discord's message limit, the smaller of the two
 	MaxButtonBytes = 64   // Telegram's callback_data limit
-	DefaultMaxLen  = 1000 // default limit for a free-text answer, in characters
+	DefaultMaxLen  = 4000 // default limit for a free-text answer, in characters (longer ones are kept in parts)
 )
 
 //go:embed library/*.yaml

@@ -58,7 +58,7 @@ func TestHistoryLongViewOverThreeMonthsAndAYear(t *testing.T) {
 
 	c.send("/language")
 	c.press("Deutsch")
-	if got := joined(c.send("/history 3m")); !strings.Contains(got, "Check-ins: 12, Stimmung im Schnitt 6 (erste Hälfte 5,3, zweite Hälfte 6,7)") || !strings.Contains(got, "Vorbereitete Stunden: 1") || !strings.Contains(got, "abgeschlossen: 1: „breathing exercise“") || !strings.Contains(got, "(28. Dez. 2026 – 29. März)") {
+	if got := joined(c.send("/history 3m")); !strings.Contains(got, "Check-ins: 12, Stimmung im Schnitt 6 (erste Hälfte 5,3, zweite Hälfte 6,7)") || !strings.Contains(got, "Vorbereitete Stunden: 1") || !strings.Contains(got, "abgeschlossen: 1: „breathing exercise“") || !strings.Contains(got, "(28. Dezember 2026 – 29. März)") {
 		t.Errorf("3 Monate auf Deutsch: %q", got)
 	}
 }

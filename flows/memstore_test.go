@@ -48,6 +48,9 @@ func (m *memStore) Save(_ context.Context, u flows.UserKey, c flows.Change) erro
 		delete(m.state, u)
 		delete(m.entries, u)
 		delete(m.seen, u)
+		if c.UpdateID != "" {
+			m.seen[u] = map[string]bool{c.UpdateID: true}
+		}
 		return nil
 	}
 	m.rev[u]++

@@ -110,8 +110,8 @@ func Merge(outs []Outbound) []Outbound {
 // Commands are the commands every platform offers, in menu order. Each has a description
 // "cmd_<name>" in the strings table.
 var Commands = []string{
-	"checkin", "prepare", "reflect", "goals", "history", "schedule", "session", "timezone",
-	"pause", "resume", "export", "forget", "language", "crisis", "help", "cancel", "start",
+	"checkin", "prepare", "reflect", "goals", "history", "settings", "schedule", "session", "timezone",
+	"pause", "resume", "export", "forget", "language", "crisis", "safetyplan", "help", "cancel", "start",
 }
 
 // SplitText cuts a text into parts of at most limit characters for platforms that limit the

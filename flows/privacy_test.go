@@ -53,6 +53,7 @@ func fullFlows(t *testing.T, e *flows.Engine, id string) *client {
 	c.press("Yes, note it")
 	c.send(words[10])
 	c.press("Daily")
+	c.press("Keep it on the list")
 	c.send("/history")
 	return c
 }

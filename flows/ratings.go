@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -133,27 +132,14 @@ func scores(r Rating) string {
 	return strings.Join(parts, " · ")
 }
 
-// numberWords are numbers a client may type as words at a scale, in the supported languages.
-var numberWords = map[string]int{
-	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-	"null": 0, "eins": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
-}
-
-// errNotANumber means a scale answer is neither digits nor a number word.
-var errNotANumber = errors.New("flows: not a number")
-
-// scaleNumber reads a scale answer typed as digits ("4", "4/5") or as a word ("four", "Vier").
-func scaleNumber(text string) (int, error) {
-	s := strings.ToLower(strings.TrimSpace(text))
-	s = strings.TrimRight(s, ".!")
-	if a, _, ok := strings.Cut(s, "/"); ok {
-		s = strings.TrimSpace(a)
+// reflectedRatings are a reflection's ratings and note for the next /prepare.
+func (t *turn) reflectedRatings(e Entry) []string {
+	var lines []string
+	if rs := ratings([]Entry{e}); len(rs) == 1 {
+		lines = append(lines, fill(t.str("reflected_ratings"), map[string]string{"scores": scores(rs[0])}))
 	}
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, nil
+	if v := e.Answers["session_note"]; v != "" {
+		lines = append(lines, fill(t.str("reflected_note"), map[string]string{"note": t.quote(v, 300)}))
 	}
-	if n, ok := numberWords[s]; ok {
-		return n, nil
-	}
-	return 0, errNotANumber
+	return lines
 }

@@ -26,13 +26,14 @@ func TestRatingsTypedAsWordsOrOutOfRange(t *testing.T) {
 	if got := joined(c.send("four")); !strings.Contains(got, "We worked on what matters to me.") {
 		t.Fatalf("“four” is not taken as 4: %q", got)
 	}
-	if got := joined(c.send("7")); !strings.Contains(got, "from 1 to 5") || !strings.Contains(got, "We worked on what matters to me.") {
-		t.Fatalf("7 out of 1–5: %q", got)
+	for _, out := range []string{"7", "0"} {
+		if got := joined(c.send(out)); !strings.Contains(got, "The scale goes from 1 to 5.") {
+			t.Fatalf("%s out of 1–5: %q", out, got)
+		}
 	}
-	if got := joined(c.send("0")); !strings.Contains(got, "We worked on what matters to me.") {
-		t.Fatalf("0 out of 1–5: %q", got)
+	if got := joined(c.send("Five")); !strings.Contains(got, "The way we work suits me.") {
+		t.Fatalf("“Five” is not taken as 5: %q", got)
 	}
-	c.send("Five")
 	c.send("3")
 	c.send("/cancel")
 	c.send("/history")
@@ -48,7 +49,7 @@ func TestRatingsTypedAsWordsOrOutOfRange(t *testing.T) {
 	if got := joined(d.send("vier")); !strings.Contains(got, "Wir haben an dem gearbeitet, was mir wichtig ist.") {
 		t.Fatalf("„vier“ wird nicht als 4 genommen: %q", got)
 	}
-	if got := joined(d.send("sechs")); !strings.Contains(got, "von 1 bis 5") {
+	if got := joined(d.send("sechs")); !strings.Contains(got, "1 bis 5") {
 		t.Errorf("„sechs“ außerhalb von 1–5: %q", got)
 	}
 }
@@ -142,5 +143,20 @@ func TestGermanRatingsAndNotice(t *testing.T) {
 	got := joined(c.send("/prepare"))
 	if !strings.Contains(got, "Deine letzte Stunde hat sich weniger danach angefühlt, dass du gehört und verstanden wirst, als die davor. Möchtest du das ansprechen?") {
 		t.Errorf("/prepare auf Deutsch: %q", got)
+	}
+}
+
+// /prepare in the middle of /reflect: the ratings just given count for the notice.
+func TestPrepareRightAfterAnUnfinishedReflectionSeesItsRatings(t *testing.T) {
+	e, now := clocked(t)
+	c := onboarded(t, e, "midway")
+	rate(c, "5", "4", "4")
+	*now = now.Add(7 * 24 * time.Hour)
+	c.send("/reflect")
+	c.press("3")
+	c.press("4")
+	c.press("4")
+	if got := joined(c.send("/prepare")); !strings.Contains(got, "Your last session felt less like you were being heard than the one before.") {
+		t.Errorf("/prepare does not see the reflection it interrupted: %q", got)
 	}
 }

@@ -48,6 +48,11 @@ type Schedule struct {
 	Pending *Pending `json:"pending,omitempty" cbor:"8,keyasint,omitempty"`
 	// Sent counts the scheduled check-ins sent (every fourth repeats the disclaimer).
 	Sent int `json:"sent,omitempty" cbor:"9,keyasint,omitempty"`
+	// ManualFlow is the start of the check-in in progress when the client started it by hand;
+	// LastManual is when they last finished one started by hand (a scheduled check-in soon
+	// after it is skipped).
+	ManualFlow time.Time `json:"manual_flow,omitzero" cbor:"10,keyasint,omitzero"`
+	LastManual time.Time `json:"last_manual,omitzero" cbor:"11,keyasint,omitzero"`
 }
 
 // Pending is a scheduled check-in that has not been answered yet.
@@ -77,10 +82,13 @@ type Policy struct {
 	// NudgeAfter is when an unanswered check-in gets its one nudge (default 24 h); it quietly
 	// closes as long again after that.
 	NudgeAfter time.Duration
+	// SkipAfterManual: a scheduled check-in is skipped when the client did one by hand within
+	// this time before it (default 3 days); negative means never skip.
+	SkipAfterManual time.Duration
 }
 
 // DefaultPolicy is the policy used where none is set.
-var DefaultPolicy = Policy{QuietFrom: 21*60 + 30, QuietTo: 8 * 60, Grace: 6 * time.Hour, NudgeAfter: 24 * time.Hour}
+var DefaultPolicy = Policy{QuietFrom: 21*60 + 30, QuietTo: 8 * 60, Grace: 6 * time.Hour, NudgeAfter: 24 * time.Hour, SkipAfterManual: 72 * time.Hour}
 
 func (p Policy) withDefaults() Policy {
 	d := DefaultPolicy
@@ -95,6 +103,9 @@ func (p Policy) withDefaults() Policy {
 	}
 	if p.NudgeAfter > 0 {
 		d.NudgeAfter = p.NudgeAfter
+	}
+	if p.SkipAfterManual != 0 {
+		d.SkipAfterManual = p.SkipAfterManual
 	}
 	return d
 }
@@ -268,7 +279,8 @@ type Fired struct {
 	Out []Outbound
 	// Occurrence is the reminder's occurrence (zero when none was due).
 	Occurrence time.Time
-	// Outcome is one of "sent", "resent", "delivered", "late", "paused", "quiet", "busy", "none".
+	// Outcome is one of "sent", "resent", "delivered", "late", "paused", "quiet", "busy",
+	// "skipped" (a check-in by hand just before), "none".
 	Outcome string
 	// Key identifies the occurrence for idempotent delivery ("sched:checkin:1732561200").
 	Key string
@@ -398,6 +410,11 @@ func (t *turn) fire(k Reminder) Fired {
 	}
 	sc.Fired[k] = occ
 	t.rearm = true
+	if k == RemindCheckin && t.skips(occ) {
+		// The client checked in by hand just before; the check-in's closing words said so.
+		t.e.log.Info("reminder skipped: a check-in by hand just before", "user", t.user.String(), "reminder", string(k))
+		return Fired{Occurrence: occ, Outcome: "skipped"}
+	}
 	switch k {
 	case RemindCheckin:
 		sc.Sent++
@@ -458,11 +475,75 @@ func (t *turn) nextCheckin() string {
 	if !ok {
 		return ""
 	}
+	skipped := ""
+	if t.skips(at) {
+		skipped = fill(t.str("skip_note"), map[string]string{"day": t.dayRef(t.e.policy.quietEnd(at, t.zone()))}) + " "
+		at, _ = sc.after(RemindCheckin, at, t.zone(), t.e.policy)
+	}
 	at = t.e.policy.quietEnd(at, t.zone())
 	if sc.Paused && (sc.PausedUntil.IsZero() || at.Before(sc.PausedUntil)) {
 		return t.str("paused_line")
 	}
-	return fill(t.str("next_checkin"), map[string]string{"when": t.whenText(at), "zone": t.st.Zone})
+	return skipped + fill(t.str("next_checkin"), map[string]string{"when": t.whenText(at), "zone": t.st.Zone})
+}
+
+// lastManual is when the client last checked in by hand: now, while they finish one.
+func (t *turn) lastManual() time.Time {
+	sc := &t.st.Schedule
+	if t.st.Flow == "checkin" && !sc.ManualFlow.IsZero() && sc.ManualFlow.Equal(t.st.FlowAt) && t.st.Vars["mood"] != "" {
+		return t.now
+	}
+	return sc.LastManual
+}
+
+// skips reports whether the scheduled check-in at occ is skipped: the client checked in by
+// hand within the policy's window before it.
+func (t *turn) skips(occ time.Time) bool {
+	last, within := t.lastManual(), t.e.policy.SkipAfterManual
+	return within > 0 && !last.IsZero() && !last.After(occ) && occ.Sub(last) <= within
+}
+
+// dayRef names the day of a time relative to today, for "I'll skip Sunday's": "today's",
+// "tomorrow's", "Sunday's".
+func (t *turn) dayRef(at time.Time) string {
+	local, now := at.In(t.zone()), t.now.In(t.zone())
+	switch civilDay(local) - civilDay(now) {
+	case 0:
+		return t.str("skip_day_today")
+	case 1:
+		return t.str("skip_day_tomorrow")
+	}
+	weekdays := strings.Fields(t.str("weekdays"))
+	day := local.Weekday().String()
+	if len(weekdays) == 7 {
+		day = weekdays[local.Weekday()]
+	}
+	return fill(t.str("skip_day_on"), map[string]string{"day": day})
+}
+
+// quietNote says, when the check-in time lies in quiet hours, when it will really come;
+// empty when it does not.
+func (t *turn) quietNote() string {
+	sc := &t.st.Schedule
+	if sc.Checkin == nil {
+		return ""
+	}
+	at, _ := sc.after(RemindCheckin, t.now, t.zone(), t.e.policy)
+	real := t.e.policy.quietEnd(at, t.zone())
+	if real.Equal(at) {
+		return ""
+	}
+	p := t.e.policy
+	clock := func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+	weekdays := strings.Fields(t.str("weekdays"))
+	day := real.In(t.zone()).Weekday().String()
+	if len(weekdays) == 7 {
+		day = weekdays[real.In(t.zone()).Weekday()]
+	}
+	return fill(t.str("checkin_quiet"), map[string]string{
+		"chosen": weeklyText(t, *sc.Checkin), "from": clock(p.QuietFrom), "to": clock(p.QuietTo),
+		"day": day, "time": real.In(t.zone()).Format("15:04"),
+	})
 }
 
 // scheduleText describes the schedule for summaries and /schedule.
@@ -485,8 +566,8 @@ func (t *turn) scheduleText() string {
 }
 
 func weeklyText(t *turn, w when.Weekly) string {
-	weekdays := strings.Fields(t.str("weekdays"))
-	day := w.Day.String()
+	weekdays := strings.Fields(t.str("weekly_days"))
+	day := w.Day.String() + "s"
 	if len(weekdays) == 7 {
 		day = weekdays[w.Day]
 	}
@@ -504,9 +585,14 @@ func (t *turn) pause(arg string) {
 		t.reask()
 		return
 	}
-	until, err := parseUntil(arg, t.now, t.zone())
+	until, err := when.ParseDate(arg, t.now, t.zone())
 	if err != nil {
-		t.say(t.str("pause_unclear"))
+		key := "pause_unclear"
+		var ue *when.UnclearError
+		if errors.As(err, &ue) && (ue.Missing == when.MissingPast || ue.Missing == when.MissingFar) {
+			key = "pause_" + ue.Missing
+		}
+		t.say(t.str(key))
 		t.reask()
 		return
 	}
@@ -528,51 +614,6 @@ func (t *turn) resume() {
 	t.rearm = true
 	t.say(t.str("resumed") + "\n" + t.nextCheckin())
 	t.reask()
-}
-
-var errUntil = errors.New("unclear date")
-
-// parseUntil reads the end of a pause: "until 2027-01-06", "bis 6.1.2027", "6.1.", "2 weeks",
-// "3 Wochen", "10 days". The pause ends at the start of that day in the client's zone.
-func parseUntil(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	for _, p := range []string{"until ", "till ", "bis zum ", "bis ", "to "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	s = strings.TrimSpace(s)
-	local := now.In(loc)
-	if f := strings.Fields(s); len(f) == 2 {
-		n, err := strconv.Atoi(f[0])
-		if err == nil && n > 0 && n <= 365 {
-			days := 0
-			switch strings.TrimSuffix(f[1], "s") {
-			case "day", "tag", "tage", "tagen":
-				days = n
-			case "week", "woche", "wochen", "weeks":
-				days = 7 * n
-			}
-			if f[1] == "tage" || f[1] == "tagen" {
-				days = n
-			}
-			if days > 0 {
-				y, m, d := local.AddDate(0, 0, days).Date()
-				return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
-			}
-		}
-	}
-	for _, layout := range []string{"2006-01-02", "2.1.2006", "02.01.2006", "2.1.06", "2006/01/02"} {
-		if d, err := time.ParseInLocation(layout, s, loc); err == nil && d.After(now) && d.Before(now.AddDate(1, 0, 1)) {
-			return d, nil
-		}
-	}
-	if d, err := time.ParseInLocation("2.1.", s, loc); err == nil {
-		d = time.Date(local.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		if !d.After(now) {
-			d = d.AddDate(1, 0, 0)
-		}
-		return d, nil
-	}
-	return time.Time{}, errUntil
 }
 
 // Block marks a client who blocked the bot as inactive: nothing is sent, and their reminders

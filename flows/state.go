@@ -48,18 +48,55 @@ type State struct {
 	// Ended is "flow/step" of the end step the last update reached, so that its closing words
 	// can be said again when that update comes again.
 	Ended string `json:"ended,omitempty" cbor:"18,keyasint,omitempty"`
+	// Offers are the readings of an answer that read two ways ("Tuesday at 6"), shown as
+	// buttons under the question it answers; pressing one (or typing its label or number)
+	// answers the question with it. (High keys: fields added by other work keep their own.)
+	Offers []Offer `json:"offers,omitempty" cbor:"40,keyasint,omitempty"`
+	// Last is the last free-text answer of the current flow, which a message sent within a
+	// few seconds continues (a long paste that the platform split into several messages).
+	Last *LastAnswer `json:"last,omitempty" cbor:"41,keyasint,omitempty"`
+	// Safety is the crisis path's own state: a pending question, the client's country.
+	Safety SafetyState `json:"safety,omitzero" cbor:"50,keyasint,omitzero"`
+	// Plan is the client's safety plan; nil until they made one.
+	Plan *SafetyPlan `json:"safety_plan,omitempty" cbor:"51,keyasint,omitempty"`
 	// Goals are what the client and their therapist agreed to work on, open and closed
 	// (goals.go). Key 60: keys 40–59 are taken by work on other issues.
 	Goals []Goal `json:"goals,omitempty" cbor:"60,keyasint,omitempty"`
+}
+
+// Offer is one reading offered as a button.
+type Offer struct {
+	Answer string `json:"answer" cbor:"1,keyasint,omitempty"`
+	Label  string `json:"label" cbor:"2,keyasint,omitempty"`
+}
+
+// LastAnswer is where the last free-text answer went.
+type LastAnswer struct {
+	Var  string    `json:"var" cbor:"1,keyasint,omitempty"`
+	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
+	Step string    `json:"step" cbor:"3,keyasint,omitempty"`
+	Flow string    `json:"flow" cbor:"4,keyasint,omitempty"`
 }
 
 // AgendaItem is one thing the client wants to bring to a session.
 type AgendaItem struct {
 	Text string    `json:"text" cbor:"1,keyasint,omitempty"`
 	At   time.Time `json:"at" cbor:"2,keyasint,omitempty"`
-	// Done is set once the item went into a session summary.
+	// Done is set once the item is closed (kept for records written before Closed existed).
 	Done bool `json:"done,omitempty" cbor:"3,keyasint,omitempty"`
+	// Prepared is when the item first went into a session summary, and For the session it was
+	// prepared for (zero when no appointment was known). The item stays open until that
+	// session is past.
+	Prepared time.Time `json:"prepared,omitzero" cbor:"4,keyasint,omitzero"`
+	For      time.Time `json:"for_session,omitzero" cbor:"5,keyasint,omitzero"`
+	// Closed is when the item left the list, and ClosedBy why: "session" (the session it was
+	// prepared for is past) or "reflect" (the client ticked it off after a session).
+	Closed   time.Time `json:"closed,omitzero" cbor:"6,keyasint,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty" cbor:"7,keyasint,omitempty"`
 }
+
+// open reports whether the item is still on the list.
+func (a AgendaItem) open() bool { return !a.Done && a.Closed.IsZero() }
 
 // Rotation makes prompts rotate across topics without repeats until a topic's pool is used up.
 type Rotation struct {
@@ -82,6 +119,9 @@ type Entry struct {
 	At       time.Time         `json:"at" cbor:"3,keyasint,omitempty"`
 	Complete bool              `json:"complete" cbor:"4,keyasint,omitempty"`
 	Answers  map[string]string `json:"answers" cbor:"5,keyasint,omitempty"`
+	// Locale is the language the questions were asked in, so that the export shows them as
+	// they were asked, whatever the client's language is now.
+	Locale string `json:"locale,omitempty" cbor:"6,keyasint,omitempty"`
 }
 
 // Snapshot is a client's stored state as the store read it.
@@ -107,7 +147,8 @@ type Change struct {
 	UpdateID string
 	// TTL is how long the client's keys live without activity.
 	TTL time.Duration
-	// Erase removes every key of the client instead of writing anything.
+	// Erase removes every key of the client instead of writing anything; with an UpdateID
+	// (a client declining consent) only the expiring record of that update id is written.
 	Erase bool
 }
 
@@ -164,7 +205,7 @@ var profileFields = map[string]func(*State, string, time.Time){
 		}
 		// Keep the agenda bounded: drop the oldest items already dealt with.
 		for len(s.Agenda) > maxAgenda {
-			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return a.Done })
+			i := slices.IndexFunc(s.Agenda, func(a AgendaItem) bool { return !a.open() })
 			if i < 0 {
 				i = 0
 			}

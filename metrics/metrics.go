@@ -38,6 +38,9 @@ var (
 	}, []string{"reminder"})
 	// Crisis counts crisis replies.
 	Crisis = prometheus.NewCounter(prometheus.CounterOpts{Name: "interlude_crisis_replies_total", Help: "Crisis replies sent."})
+	// CrisisEvents counts what happens on the crisis path, without saying who: replies, the
+	// question asked on a worrying message and its answers, and the buttons under a reply.
+	CrisisEvents = counter("interlude_crisis_events_total", "Crisis path events: reply, question, answer_yes, answer_no, answer_rather_not, answer_other, reached, go_on, stop, country.", "event")
 	// RedisLatency is the time of each Redis command or pipeline.
 	RedisLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "interlude_redis_latency_seconds",
@@ -52,8 +55,15 @@ func counter(name, help string, labels ...string) *prometheus.CounterVec {
 
 func init() {
 	Registry.MustRegister(Inbound, Outbound, SendErrors, FlowsStarted, FlowsCompleted, FlowsLeft,
-		Reminders, ReminderLag, Crisis, RedisLatency,
+		Reminders, ReminderLag, Crisis, CrisisEvents, RedisLatency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+func init() {
+	// Every series is there from the start, at zero, so that an alert on a rate works at once.
+	for _, e := range []string{"reply", "question", "answer_yes", "answer_no", "answer_rather_not", "answer_other", "reached", "go_on", "stop", "country"} {
+		CrisisEvents.WithLabelValues(e)
+	}
 }
 
 // Handler serves /metrics.

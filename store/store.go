@@ -176,6 +176,11 @@ if ARGV[4] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[4]) then return -1 end
 if cur ~= ARGV[1] then return -2 end
 if ARGV[7] == '1' then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  if ARGV[4] ~= '' then
+    -- a declined consent: only the expiring record of this update id stays
+    redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+    redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[6]))
+  end
   return 0
 end
 local now = tonumber(ARGV[5])

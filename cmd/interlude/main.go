@@ -128,8 +128,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Wakes:          st,
 		Deliveries:     st,
 		Crisis:         crisis,
+		Storage:        storageOf(cfg, sealer),
 		Policy: flows.Policy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo, NoQuiet: cfg.QuietFrom == cfg.QuietTo,
-			Grace: cfg.ReminderGrace, NudgeAfter: cfg.NudgeAfter},
+			Grace: cfg.ReminderGrace, NudgeAfter: cfg.NudgeAfter, SkipAfterManual: cfg.SkipAfterManual},
 	})
 
 	if consoleMode {

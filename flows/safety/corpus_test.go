@@ -34,10 +34,11 @@ func loadCorpus(t testing.TB) []corpusEntry {
 }
 
 // Thresholds the corpus must reach. Direct statements are not a threshold:
-// every one must be caught.
+// every one must reach the crisis reply or the question.
 const (
-	minRecall = 0.95 // direct + indirect
-	maxFPRate = 0.02 // harmless statements flagged
+	minRecall    = 0.95 // direct + indirect reaching the crisis reply or the question
+	maxFPRate    = 0.05 // harmless statements given the reply or the question
+	maxReplyRate = 0.02 // harmless statements given the crisis reply
 )
 
 // TestCorpus measures the embedded phrase lists against testdata/corpus.yaml.
@@ -73,21 +74,23 @@ func TestCorpus(t *testing.T) {
 			t.Fatalf("entry %d: unknown lang %q", i, e.Lang)
 		}
 		m := d.Check(e.Text)
+		reached := m.Tier != TierNone // the crisis reply or the question
 		set := e.Set
 		if set == "" {
 			set = "dev"
 		}
-		count(e.Kind, m.Risk)
-		count(e.Kind+"/"+e.Lang, m.Risk)
-		count(e.Kind+"/"+set, m.Risk)
+		count(e.Kind, reached)
+		count(e.Kind+"/"+e.Lang, reached)
+		count(e.Kind+"/"+set, reached)
+		count(e.Kind+"/reply", m.Risk())
 		switch {
-		case e.Kind == "direct" && !m.Risk:
+		case e.Kind == "direct" && !reached:
 			missedDirect = append(missedDirect, fmt.Sprintf("#%d %q (%s)", i, e.Text, m.Rule))
-		case e.Kind == "indirect" && !m.Risk:
+		case e.Kind == "indirect" && !reached:
 			t.Logf("missed indirect #%d: %q", i, e.Text)
-		case e.Kind == "harmless" && m.Risk:
-			t.Logf("false positive #%d: %q (rule %s)", i, e.Text, m.Rule)
-		case e.Kind == "ambiguous" && !m.Risk:
+		case e.Kind == "harmless" && reached:
+			t.Logf("false positive (%s) #%d: %q (rule %s)", m.Tier, i, e.Text, m.Rule)
+		case e.Kind == "ambiguous" && !reached:
 			t.Logf("ambiguous, no help shown #%d: %q", i, e.Text)
 		}
 	}
@@ -105,6 +108,7 @@ func TestCorpus(t *testing.T) {
 		return fmt.Sprintf("%d/%d = %.3f", c.flagged, c.n, float64(c.flagged)/float64(c.n))
 	}
 	for _, k := range []string{"direct", "indirect", "harmless", "ambiguous"} {
+		t.Logf("%-9s crisis reply at once %s", k, rate(get(k+"/reply")))
 		t.Logf("%-9s flagged %-16s  en %-16s  de %-16s  dev %-16s  holdout1 %-16s  holdout2 %s", k,
 			rate(get(k)), rate(get(k+"/en")), rate(get(k+"/de")), rate(get(k+"/dev")), rate(get(k+"/holdout1")), rate(get(k+"/holdout2")))
 	}
@@ -112,6 +116,7 @@ func TestCorpus(t *testing.T) {
 	overall := tally{n: dir.n + ind.n, flagged: dir.flagged + ind.flagged}
 	recall := float64(overall.flagged) / float64(overall.n)
 	fpRate := float64(harm.flagged) / float64(harm.n)
+	replyRate := float64(get("harmless/reply").flagged) / float64(harm.n)
 	t.Logf("recall: direct %s, indirect %s, overall %s; false-positive rate %s",
 		rate(dir), rate(ind), rate(overall), rate(harm))
 
@@ -125,6 +130,9 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("overall recall %.3f < %.2f", recall, minRecall)
 	}
 	if fpRate > maxFPRate {
-		t.Errorf("false-positive rate %.3f > %.2f", fpRate, maxFPRate)
+		t.Errorf("false-positive rate (reply or question) %.3f > %.2f", fpRate, maxFPRate)
+	}
+	if replyRate > maxReplyRate {
+		t.Errorf("harmless statements given the crisis reply: %.3f > %.2f", replyRate, maxReplyRate)
 	}
 }

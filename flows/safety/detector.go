@@ -19,21 +19,61 @@ import (
 //go:embed data/*.yaml
 var embedded embed.FS
 
+// Tier is how plainly a message signals risk. Each phrase rule belongs to one.
+type Tier uint8
+
+const (
+	// TierNone: no risk phrase, or only one that an idiom covers.
+	TierNone Tier = iota
+	// TierUnsure: worrying but not explicit (means or a plan without the
+	// explicit words, farewells, giving things away, "can't go on",
+	// hopelessness about living). The bot asks the client directly.
+	TierUnsure
+	// TierDirect: intent, a plan, an attempt or self-harm in plain words,
+	// slang or typos. The bot shows the crisis reply at once.
+	TierDirect
+)
+
+// String returns the name used in phrase files: "none", "unsure", "direct".
+func (t Tier) String() string {
+	switch t {
+	case TierUnsure:
+		return "unsure"
+	case TierDirect:
+		return "direct"
+	}
+	return "none"
+}
+
+func parseTier(s string) (Tier, bool) {
+	switch s {
+	case "direct":
+		return TierDirect, true
+	case "unsure":
+		return TierUnsure, true
+	}
+	return TierNone, false
+}
+
 // Match is the result of Detector.Check. It never contains what the client
-// wrote, so it may be logged.
+// wrote. Rule and Tier together still say something about the client's
+// health: the engine does not log them (tests and `flows check` use them).
 type Match struct {
-	// Risk is true when the message matched a risk phrase that no idiom
-	// suppressed. The caller shows the crisis reply.
-	Risk bool
+	// Tier is the highest tier of the risk phrases that matched and that no
+	// idiom suppressed; TierNone when there is none.
+	Tier Tier
 	// Lang is the language of the phrase file Rule came from ("en", "de"),
 	// empty when Rule is.
 	Lang string
 	// Rule identifies the matched phrase, as "<lang>.<id>" (for example
-	// "en.kill_myself"). When Risk is false and an idiom suppressed a phrase,
-	// Rule names the idiom (for example "en.idiom_killing_me"); otherwise it
-	// is empty.
+	// "en.kill_myself"). When Tier is TierNone and an idiom suppressed a
+	// phrase, Rule names the idiom (for example "en.idiom_killing_me");
+	// otherwise it is empty.
 	Rule string
 }
+
+// Risk reports whether the match calls for the crisis reply at once.
+func (m Match) Risk() bool { return m.Tier == TierDirect }
 
 // Detector finds risk phrases in messages. It is built once by LoadDetector,
 // is read-only afterwards and safe for concurrent use.
@@ -58,9 +98,11 @@ const DefaultMaxGap = 3
 func LoadDetector(dir string) (*Detector, error) {
 	b := newBuilder()
 	sub, _ := fs.Sub(embedded, "data")
+	b.strict = true
 	if err := b.addDir(sub, "embedded"); err != nil {
 		return nil, err
 	}
+	b.strict = false
 	if dir != "" {
 		fi, err := os.Stat(dir)
 		switch {
@@ -105,13 +147,15 @@ func (d *Detector) Check(text string) Match {
 	return decide(hits)
 }
 
-// decide returns the first risk hit that no longer-or-equal idiom overlaps.
-// Ties go to the idiom: an idiom entry is written to cover the phrase.
+// decide returns the first hit of the highest tier that no longer-or-equal
+// idiom overlaps. Ties go to the idiom: an idiom entry is written to cover the
+// phrase.
 func decide(hits []hit) Match {
 	var suppressed *hit
+	var best Match
 	for i := range hits {
 		h := &hits[i]
-		if h.p.rule.idiom {
+		if h.p.rule.idiom || h.p.rule.tier <= best.Tier {
 			continue
 		}
 		by := -1
@@ -122,11 +166,15 @@ func decide(hits []hit) Match {
 			}
 		}
 		if by < 0 {
-			return Match{Risk: true, Lang: h.p.rule.lang, Rule: h.p.rule.id}
+			best = Match{Tier: h.p.rule.tier, Lang: h.p.rule.lang, Rule: h.p.rule.id}
+			continue
 		}
 		if suppressed == nil {
 			suppressed = &hits[by]
 		}
+	}
+	if best.Tier != TierNone {
+		return best
 	}
 	if suppressed != nil {
 		return Match{Lang: suppressed.p.rule.lang, Rule: suppressed.p.rule.id}
@@ -185,6 +233,7 @@ type rule struct {
 	lang  string
 	id    string // "<lang>.<id>"
 	idiom bool   // an exclude entry: suppresses shorter overlapping phrases
+	tier  Tier   // TierNone for an idiom
 }
 
 type elemKind uint8
@@ -253,8 +302,9 @@ func matchFrom(el []elem, toks []token, i, start int) (int, bool) {
 
 // builder collects phrase files into a Detector.
 type builder struct {
-	rules map[string]*rule // by full id
-	pats  []*pattern
+	rules  map[string]*rule // by full id
+	pats   []*pattern
+	strict bool // every phrase rule must name its tier (the embedded files)
 }
 
 func newBuilder() *builder { return &builder{rules: map[string]*rule{}} }
@@ -293,6 +343,7 @@ type phraseFile struct {
 
 type ruleSpec struct {
 	ID    string
+	Tier  string // "direct" or "unsure"; required for phrases of the embedded files
 	Match []lineString
 	line  int
 }
@@ -302,12 +353,13 @@ var ruleID = regexp.MustCompile(`^[a-z0-9_]+$`)
 func (r *ruleSpec) UnmarshalYAML(n *yaml.Node) error {
 	var plain struct {
 		ID    string       `yaml:"id"`
+		Tier  string       `yaml:"tier"`
 		Match []lineString `yaml:"match"`
 	}
-	if err := decodeStrict(n, &plain, "id", "match"); err != nil {
+	if err := decodeStrict(n, &plain, "id", "tier", "match"); err != nil {
 		return err
 	}
-	*r = ruleSpec{ID: plain.ID, Match: plain.Match, line: n.Line}
+	*r = ruleSpec{ID: plain.ID, Tier: plain.Tier, Match: plain.Match, line: n.Line}
 	return nil
 }
 
@@ -338,13 +390,30 @@ func (b *builder) addFile(data []byte, lang string) error {
 	for i, spec := range append(f.Phrases, f.Exclude...) {
 		idiom := i >= len(f.Phrases)
 		id := lang + "." + spec.ID
+		var tier Tier
+		switch t, ok := parseTier(spec.Tier); {
+		case idiom && spec.Tier != "":
+			return fmt.Errorf("line %d: exclude %q has a tier: excludes are idioms, they have none", spec.line, spec.ID)
+		case idiom:
+		case ok:
+			tier = t
+		case spec.Tier != "":
+			return fmt.Errorf("line %d: rule %q: tier %q: want direct or unsure", spec.line, spec.ID, spec.Tier)
+		case b.strict:
+			return fmt.Errorf("line %d: rule %q has no tier (want direct or unsure)", spec.line, spec.ID)
+		}
 		r, ok := b.rules[id]
 		switch {
 		case !ok:
-			r = &rule{lang: lang, id: id, idiom: idiom}
+			if !idiom && tier == TierNone {
+				tier = TierDirect // an operator's new rule without a tier: err towards help
+			}
+			r = &rule{lang: lang, id: id, idiom: idiom, tier: tier}
 			b.rules[id] = r
 		case r.idiom != idiom:
 			return fmt.Errorf("line %d: id %q is used for both a phrase and an exclude", spec.line, spec.ID)
+		case tier != TierNone && tier != r.tier:
+			return fmt.Errorf("line %d: rule %q is %s already; a rule has one tier", spec.line, spec.ID, r.tier)
 		}
 		for _, m := range spec.Match {
 			elems, err := compile(m.s, f.MaxGap)

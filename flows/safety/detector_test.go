@@ -37,30 +37,53 @@ func TestCheck(t *testing.T) {
 		text string
 		want Match
 	}{
-		{"I want to kill myself", Match{Risk: true, Lang: "en", Rule: "en.kill_myself"}},
-		{"ich will mich umbringen", Match{Risk: true, Lang: "de", Rule: "de.mich_umbringen"}},
+		{"I want to kill myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"ich will mich umbringen", Match{Tier: TierDirect, Lang: "de", Rule: "de.mich_umbringen"}},
 		{"I had a nice day", Match{}},
 		{"", Match{}},
 		// An idiom suppresses the phrase it covers, and says so.
 		{"That would be career suicide", Match{Lang: "en", Rule: "en.idiom_suicide"}},
 		{"Die Hitze bringt mich um", Match{Lang: "de", Rule: "de.redewendung_umbringen"}},
 		// ... but not a longer phrase it overlaps, nor a phrase elsewhere.
-		{"I cut myself on purpose", Match{Risk: true, Lang: "en", Rule: "en.self_harm"}},
-		{"career suicide, honestly I want to die", Match{Risk: true, Lang: "en", Rule: "en.want_to_die"}},
+		{"I cut myself on purpose", Match{Tier: TierDirect, Lang: "en", Rule: "en.self_harm"}},
+		{"career suicide, honestly I want to die", Match{Tier: TierDirect, Lang: "en", Rule: "en.want_to_die"}},
 		// "$" is the end of a clause or sentence.
-		{"I can't go on.", Match{Risk: true, Lang: "en", Rule: "en.not_alive"}},
-		{"I can't go on, I'm so tired", Match{Risk: true, Lang: "en", Rule: "en.not_alive"}},
+		{"I can't go on.", Match{Tier: TierUnsure, Lang: "en", Rule: "en.cant_go_on"}},
+		{"I can't go on, I'm so tired", Match{Tier: TierUnsure, Lang: "en", Rule: "en.cant_go_on"}},
 		{"I can't go on the trip", Match{}},
 		// A gap does not cross a sentence end; an ellipsis is only a pause.
 		{"I want to go. Die Kinder sind müde", Match{}},
-		{"I want to... die", Match{Risk: true, Lang: "en", Rule: "en.want_to_die"}},
+		{"I want to... die", Match{Tier: TierDirect, Lang: "en", Rule: "en.want_to_die"}},
 		// <n> is a count of 10 or more.
-		{"I took 40 pills", Match{Risk: true, Lang: "en", Rule: "en.method"}},
+		{"I took 40 pills", Match{Tier: TierDirect, Lang: "en", Rule: "en.method"}},
 		{"I took 2 pills for my headache", Match{}},
 		// Doubled letters, leetspeak and hidden characters.
-		{"I want to kil mysellllf", Match{Risk: true, Lang: "en", Rule: "en.kill_myself"}},
-		{"k\u200bi\u200bl\u200bl myself", Match{Risk: true, Lang: "en", Rule: "en.kill_myself"}},
-		{"su1c1de", Match{Risk: true, Lang: "en", Rule: "en.suicide"}},
+		{"I want to kil mysellllf", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"k\u200bi\u200bl\u200bl myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"su1c1de", Match{Tier: TierDirect, Lang: "en", Rule: "en.suicide"}},
+		// Tiers: the examples of what was missed.
+		{"I hurt myself last night", Match{Tier: TierDirect, Lang: "en", Rule: "en.hurt_myself_now"}},
+		{"kms", Match{Tier: TierUnsure, Lang: "en", Rule: "en.hurt_myself"}},
+		{"honestly i just wanna kms", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"Ich kann nicht mehr", Match{Tier: TierUnsure, Lang: "de", Rule: "de.kann_nicht_mehr"}},
+		{"I've counted out the tablets in the bathroom", Match{Tier: TierUnsure, Lang: "en", Rule: "en.means"}},
+		{"the train tracks are ten minutes from here and I keep walking there", Match{Tier: TierUnsure, Lang: "en", Rule: "en.means"}},
+		{"I wrote letters to everyone today, just in case", Match{Tier: TierUnsure, Lang: "en", Rule: "en.means"}},
+		// A direct phrase wins over an unsure one in the same message.
+		{"I can't go on. I want to kill myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		// Idioms keep ordinary talk quiet in both tiers.
+		{"I hurt myself playing football", Match{Lang: "en", Rule: "en.idiom_hurt_myself"}},
+		{"I ran 12 kms.", Match{Lang: "en", Rule: "en.idiom_means"}},
+		{"Ich kann nicht mehr warten bis Freitag", Match{Lang: "de", Rule: "de.redewendung_kann_nicht_mehr"}},
+		// Look-alike letters: full-width, mathematical bold, Cyrillic and Greek.
+		{"ｋｉｌｌ ｍｙｓｅｌｆ", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"𝐤𝐢𝐥𝐥 𝐦𝐲𝐬𝐞𝐥𝐟", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"𝓀𝒾𝓁𝓁 𝓂𝓎𝓈𝑒𝓁𝒻", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"kill mysеlf", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}}, // Cyrillic е
+		{"ѕuіcіdе", Match{Tier: TierDirect, Lang: "en", Rule: "en.suicide"}},         // Cyrillic ѕ, і, е
+		{"KILL MYSΕLF", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}}, // Greek Ε
+		{"ⓚⓘⓛⓛ ⓜⓨⓢⓔⓛⓕ", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}}, // circled
+		{"k‍i‌ll myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, d.Check(tt.text)); diff != "" {
@@ -95,11 +118,11 @@ phrases:
 		text string
 		want Match
 	}{
-		{"I want to delete myself", Match{Risk: true, Lang: "en", Rule: "en.kill_myself"}},
-		{"the purple sad elephant", Match{Risk: true, Lang: "en", Rule: "en.practice_words"}},
+		{"I want to delete myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
+		{"the purple sad elephant", Match{Tier: TierDirect, Lang: "en", Rule: "en.practice_words"}},
 		{"the purple elephant card", Match{Lang: "en", Rule: "en.idiom_board_game"}},
-		{"Je veux mourir.", Match{Risk: true, Lang: "fr", Rule: "fr.mourir"}},
-		{"I want to kill myself", Match{Risk: true, Lang: "en", Rule: "en.kill_myself"}},
+		{"Je veux mourir.", Match{Tier: TierDirect, Lang: "fr", Rule: "fr.mourir"}},
+		{"I want to kill myself", Match{Tier: TierDirect, Lang: "en", Rule: "en.kill_myself"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, d.Check(tt.text)); diff != "" {
@@ -187,7 +210,7 @@ func FuzzCheck(f *testing.F) {
 		if m.Rule != "" && !ids[m.Rule] {
 			t.Fatalf("Check(%q).Rule = %q: not a rule id", s, m.Rule)
 		}
-		if m.Risk && m.Rule == "" || m.Rule == "" && m.Lang != "" {
+		if m.Risk() && m.Rule == "" || m.Rule == "" && m.Lang != "" {
 			t.Fatalf("Check(%q) = %+v: inconsistent", s, m)
 		}
 		if m.Lang != "" && m.Lang != "en" && m.Lang != "de" {
@@ -209,7 +232,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchText)))
 	for b.Loop() {
-		if d.Check(benchText).Risk {
+		if d.Check(benchText).Risk() {
 			b.Fatal("risk")
 		}
 	}
@@ -220,7 +243,7 @@ func BenchmarkCheckRisk(b *testing.B) {
 	d := mustDetector(b, "")
 	b.ReportAllocs()
 	for b.Loop() {
-		if !d.Check("honestly I just want to die").Risk {
+		if !d.Check("honestly I just want to die").Risk() {
 			b.Fatal("no risk")
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -20,21 +21,41 @@ type Contact struct {
 	Phones    []string // numbers to call, most useful first
 	Text      string   // number to send a text message (SMS) to
 	Keyword   string   // word to send to Text, when the service asks for one
+	Chat      string   // address of a web chat
 	URL       string
 	Hours     string   // free text, such as "24/7" or "Mon-Fri 18:00-22:00"
-	Free      bool     // free of charge
+	Free      Free     // which ways of reaching it cost nothing
 	Languages []string // ISO 639-1 codes of the languages spoken
+	Source    string   // where the details were found (an address), for the maintainers
+	Checked   string   // when they were last found right there (YYYY-MM-DD)
+}
+
+// Free says which ways of reaching a contact are free of charge: a free call line may not
+// mean a free text line.
+type Free struct{ Call, Text, Chat bool }
+
+// all reports whether every way c offers is free.
+func (f Free) all(c Contact) bool {
+	return (len(c.Phones) == 0 || f.Call) && (c.Text == "" || f.Text) && (c.Chat == "" || f.Chat) &&
+		(len(c.Phones) > 0 || c.Text != "" || c.Chat != "")
+}
+
+// Emergency is an emergency number, with what it is for where a country has several
+// (Brazil: 190 police, 192 ambulance).
+type Emergency struct {
+	Number string
+	Label  map[string]string // locale → "police"; empty for a country's one number
 }
 
 // Helplines is the help to show one client: the emergency number and crisis
 // lines of their country, the operator's out-of-hours contact and an
 // international directory. Get it from Directory.For.
 type Helplines struct {
-	Country    string    // ISO 3166-1 alpha-2 code, "" when the country is not in the directory
-	Emergency  []string  // emergency numbers, most common first; none when not known
-	Lines      []Contact // crisis lines of the country
-	OutOfHours *Contact  // the operator's out-of-hours contact, nil when none is set
-	Fallback   Contact   // international directory of helplines
+	Country    string      // ISO 3166-1 alpha-2 code, "" when the country is not in the directory
+	Emergency  []Emergency // emergency numbers, most common first; none when not known
+	Lines      []Contact   // crisis lines of the country
+	OutOfHours *Contact    // the operator's out-of-hours contact, nil when none is set
+	Fallback   Contact     // international directory of helplines
 
 	texts map[string]map[string]string
 }
@@ -49,15 +70,15 @@ type Directory struct {
 }
 
 type country struct {
-	emergency []string
+	emergency []Emergency
 	lines     []Contact
 }
 
 // textKeys are the texts a locale may set in helplines.yaml. {number}, {url}
 // and {keyword} are replaced when rendering.
 var textKeys = []string{
-	"preamble", "emergency", "emergency_unknown", "lines", "out_of_hours",
-	"fallback", "fallback_only", "call", "text", "text_keyword", "or", "free",
+	"care", "limits", "preamble", "emergency", "emergency_unknown", "lines", "out_of_hours",
+	"fallback", "fallback_only", "call", "text", "text_keyword", "chat", "or", "free",
 }
 
 // LoadDirectory builds the Directory from the embedded helplines.yaml and,
@@ -73,7 +94,7 @@ func LoadDirectory(dir string) (*Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("safety: %w", err)
 	}
-	if err := d.merge(data); err != nil {
+	if err := d.merge(data, true); err != nil {
 		return nil, fmt.Errorf("safety: embedded helplines.yaml: %w", err)
 	}
 	if dir == "" {
@@ -87,7 +108,7 @@ func LoadDirectory(dir string) (*Directory, error) {
 	case err != nil:
 		return nil, fmt.Errorf("safety: %w", err)
 	}
-	if err := d.merge(data); err != nil {
+	if err := d.merge(data, false); err != nil {
 		return nil, fmt.Errorf("safety: %s: %w", name, err)
 	}
 	return d, nil
@@ -105,12 +126,22 @@ func (d *Directory) For(countryCode string) Helplines {
 	return h
 }
 
-// Preamble returns the fixed sentence that opens the crisis reply, saying
-// that this is a bot that cannot help in an emergency and that nobody reads
-// the messages in real time. locale is "en" or "de" (others fall back to
-// English, unless an operator adds texts for them).
-func (d *Directory) Preamble(locale string) string {
-	return text(d.texts, locale, "preamble")
+// Care returns the fixed words of care that open the crisis reply. locale is
+// "en" or "de" (others fall back to English, unless an operator adds texts).
+func (d *Directory) Care(locale string) string {
+	return text(d.texts, locale, "care")
+}
+
+// Limits returns the fixed sentence that closes the crisis reply: that this is
+// an automated bot and nobody reads the messages in real time. An operator's
+// "preamble" text, the name of this sentence before it moved to the end, is
+// still honoured.
+func (d *Directory) Limits(locale string) string {
+	locale = baseLocale(locale)
+	if s, ok := d.texts[locale]["preamble"]; ok && d.texts[locale]["limits"] == "" {
+		return s
+	}
+	return text(d.texts, locale, "limits")
 }
 
 // Text renders h as plain text (no markup) in the given locale: the
@@ -122,21 +153,40 @@ func (h Helplines) Text(locale string) string {
 	}
 	var b strings.Builder
 	if len(h.Emergency) > 0 {
-		b.WriteString(t("emergency", "{number}", strings.Join(h.Emergency, " "+t("or")+" ")))
+		nums := make([]string, len(h.Emergency))
+		for i, e := range h.Emergency {
+			nums[i] = e.Number
+			if l := e.Label[baseLocale(locale)]; l != "" {
+				nums[i] += " (" + l + ")"
+			} else if l := e.Label["en"]; l != "" {
+				nums[i] += " (" + l + ")"
+			}
+		}
+		b.WriteString(t("emergency", "{number}", strings.Join(nums, ", ")))
 	} else {
 		b.WriteString(t("emergency_unknown"))
 	}
 	b.WriteString("\n")
 	contact := func(c Contact) {
+		allFree := c.Free.all(c)
+		way := func(s string, free bool) string {
+			if free && !allFree {
+				return s + " (" + t("free") + ")"
+			}
+			return s
+		}
 		var ways []string
 		if len(c.Phones) > 0 {
-			ways = append(ways, t("call", "{number}", strings.Join(c.Phones, " "+t("or")+" ")))
+			ways = append(ways, way(t("call", "{number}", strings.Join(c.Phones, " "+t("or")+" ")), c.Free.Call))
 		}
 		switch {
 		case c.Text != "" && c.Keyword != "":
-			ways = append(ways, t("text_keyword", "{number}", c.Text, "{keyword}", c.Keyword))
+			ways = append(ways, way(t("text_keyword", "{number}", c.Text, "{keyword}", c.Keyword), c.Free.Text))
 		case c.Text != "":
-			ways = append(ways, t("text", "{number}", c.Text))
+			ways = append(ways, way(t("text", "{number}", c.Text), c.Free.Text))
+		}
+		if c.Chat != "" {
+			ways = append(ways, way(t("chat", "{url}", c.Chat), c.Free.Chat))
 		}
 		b.WriteString("- " + c.Name)
 		if len(ways) > 0 {
@@ -146,14 +196,14 @@ func (h Helplines) Text(locale string) string {
 		if c.Hours != "" {
 			notes = append(notes, c.Hours)
 		}
-		if c.Free {
+		if allFree {
 			notes = append(notes, t("free"))
 		}
 		if len(notes) > 0 {
 			b.WriteString(" (" + strings.Join(notes, ", ") + ")")
 		}
 		b.WriteString("\n")
-		if c.URL != "" {
+		if c.URL != "" && c.URL != c.Chat {
 			b.WriteString("  " + c.URL + "\n")
 		}
 	}
@@ -180,12 +230,17 @@ func (h Helplines) Text(locale string) string {
 // text returns the text for key in locale ("de", "de-AT", "de_CH" all mean
 // "de"), falling back to English.
 func text(texts map[string]map[string]string, locale, key string) string {
-	locale, _, _ = strings.Cut(strings.ToLower(locale), "-")
-	locale, _, _ = strings.Cut(locale, "_")
-	if s, ok := texts[locale][key]; ok {
+	if s, ok := texts[baseLocale(locale)][key]; ok {
 		return s
 	}
 	return texts["en"][key]
+}
+
+// baseLocale reduces "de-AT" and "de_CH" to "de".
+func baseLocale(locale string) string {
+	locale, _, _ = strings.Cut(strings.ToLower(locale), "-")
+	locale, _, _ = strings.Cut(locale, "_")
+	return locale
 }
 
 // canonicalCountry upper-cases a country code and maps the common "UK" to
@@ -206,7 +261,7 @@ type helplineFile struct {
 	Countries  map[string]countrySpec `yaml:"countries"`
 }
 
-func (d *Directory) merge(data []byte) error {
+func (d *Directory) merge(data []byte, strict bool) error {
 	var f helplineFile
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
@@ -239,6 +294,9 @@ func (d *Directory) merge(data []byte) error {
 		}
 		var lines []Contact
 		for _, l := range spec.Lines {
+			if strict && (l.Source == "" || l.Checked == "") {
+				return fmt.Errorf("line %d: contact %q: every line of the embedded file names its source and the date it was checked", l.line, l.Name)
+			}
 			lines = append(lines, l.Contact)
 		}
 		if !spec.Replace {
@@ -266,12 +324,15 @@ func (c *contactSpec) UnmarshalYAML(n *yaml.Node) error {
 		Phone     oneOrMore `yaml:"phone"`
 		Text      string    `yaml:"text"`
 		Keyword   string    `yaml:"keyword"`
+		Chat      string    `yaml:"chat"`
 		URL       string    `yaml:"url"`
 		Hours     string    `yaml:"hours"`
-		Free      bool      `yaml:"free"`
+		Free      freeSpec  `yaml:"free"`
 		Languages []string  `yaml:"languages"`
+		Source    string    `yaml:"source"`
+		Checked   string    `yaml:"checked"`
 	}
-	if err := decodeStrict(n, &plain, "name", "phone", "text", "keyword", "url", "hours", "free", "languages"); err != nil {
+	if err := decodeStrict(n, &plain, "name", "phone", "text", "keyword", "chat", "url", "hours", "free", "languages", "source", "checked"); err != nil {
 		return err
 	}
 	switch {
@@ -279,21 +340,84 @@ func (c *contactSpec) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("line %d: contact without a name", n.Line)
 	case slices.Contains(plain.Phone, ""):
 		return fmt.Errorf("line %d: contact %q has an empty phone number", n.Line, plain.Name)
-	case len(plain.Phone) == 0 && plain.Text == "" && plain.URL == "":
-		return fmt.Errorf("line %d: contact %q needs a phone, text or url", n.Line, plain.Name)
+	case len(plain.Phone) == 0 && plain.Text == "" && plain.URL == "" && plain.Chat == "":
+		return fmt.Errorf("line %d: contact %q needs a phone, text, chat or url", n.Line, plain.Name)
+	case plain.Checked != "" && !checkedDate.MatchString(plain.Checked):
+		return fmt.Errorf("line %d: contact %q: checked %q: want a date such as 2026-12-02", n.Line, plain.Name, plain.Checked)
 	case plain.Keyword != "" && plain.Text == "":
 		return fmt.Errorf("line %d: contact %q has a keyword but no text number", n.Line, plain.Name)
 	}
 	*c = contactSpec{line: n.Line, Contact: Contact{
-		Name: plain.Name, Phones: plain.Phone, Text: plain.Text, Keyword: plain.Keyword,
-		URL: plain.URL, Hours: plain.Hours, Free: plain.Free, Languages: plain.Languages,
+		Name: plain.Name, Phones: plain.Phone, Text: plain.Text, Keyword: plain.Keyword, Chat: plain.Chat,
+		URL: plain.URL, Hours: plain.Hours, Free: plain.Free.Free, Languages: plain.Languages,
+		Source: plain.Source, Checked: plain.Checked,
 	}}
+	return nil
+}
+
+var checkedDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// freeSpec is "free: true" (every way is free) or "free: {call: true, text: false}".
+type freeSpec struct{ Free }
+
+func (f *freeSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		var all bool
+		if err := n.Decode(&all); err != nil {
+			return fmt.Errorf("line %d: free: want true, false or a mapping of call, text, chat", n.Line)
+		}
+		f.Free = Free{all, all, all}
+		return nil
+	}
+	var plain struct {
+		Call bool `yaml:"call"`
+		Text bool `yaml:"text"`
+		Chat bool `yaml:"chat"`
+	}
+	if err := decodeStrict(n, &plain, "call", "text", "chat"); err != nil {
+		return err
+	}
+	f.Free = Free{plain.Call, plain.Text, plain.Chat}
+	return nil
+}
+
+// emergencySpec is a list of numbers, each a string ("112") or a mapping with what it is
+// for ({number: "190", en: police, de: Polizei}).
+type emergencySpec []Emergency
+
+func (e *emergencySpec) UnmarshalYAML(n *yaml.Node) error {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	for _, it := range items {
+		switch it.Kind {
+		case yaml.ScalarNode:
+			if it.Value == "" {
+				return fmt.Errorf("line %d: empty emergency number", it.Line)
+			}
+			*e = append(*e, Emergency{Number: it.Value})
+		case yaml.MappingNode:
+			var m map[string]string
+			if err := it.Decode(&m); err != nil {
+				return fmt.Errorf("line %d: emergency: %w", it.Line, err)
+			}
+			num := m["number"]
+			if num == "" {
+				return fmt.Errorf("line %d: emergency entry without a number", it.Line)
+			}
+			delete(m, "number")
+			*e = append(*e, Emergency{Number: num, Label: m})
+		default:
+			return fmt.Errorf("line %d: emergency: want a number or a list", it.Line)
+		}
+	}
 	return nil
 }
 
 // countrySpec is one entry under countries: in helplines.yaml.
 type countrySpec struct {
-	Emergency oneOrMore
+	Emergency emergencySpec
 	Replace   bool
 	Lines     []contactSpec
 	line      int
@@ -301,7 +425,7 @@ type countrySpec struct {
 
 func (c *countrySpec) UnmarshalYAML(n *yaml.Node) error {
 	var plain struct {
-		Emergency oneOrMore     `yaml:"emergency"`
+		Emergency emergencySpec `yaml:"emergency"`
 		Replace   bool          `yaml:"replace"`
 		Lines     []contactSpec `yaml:"lines"`
 	}
@@ -331,4 +455,14 @@ func (o *oneOrMore) UnmarshalYAML(n *yaml.Node) error {
 		return n.Decode((*[]string)(o))
 	}
 	return fmt.Errorf("line %d: want a string or a list of strings", n.Line)
+}
+
+// Countries returns the codes of every country the directory has, sorted.
+func (d *Directory) Countries() []string {
+	codes := make([]string, 0, len(d.countries))
+	for c := range d.countries {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	return codes
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	_ "time/tzdata" // every zone in the table must exist, whatever the host has
 
 	"github.com/google/go-cmp/cmp"
@@ -35,14 +34,14 @@ func TestDirectoryEmbedded(t *testing.T) {
 		"FR": {"112"},
 		"PL": {"112"},
 	}
-	for code, numbers := range want {
+	for code, nums := range want {
 		h := d.For(code)
-		have := slices.Clone(h.Emergency)
+		have := numbers(h.Emergency)
 		for _, l := range h.Lines {
 			have = append(have, l.Phones...)
 			have = append(have, l.Text)
 		}
-		for _, n := range numbers {
+		for _, n := range nums {
 			if !slices.Contains(have, n) {
 				t.Errorf("For(%q) lacks %s; has %q", code, n, have)
 			}
@@ -53,19 +52,30 @@ func TestDirectoryEmbedded(t *testing.T) {
 	}
 	for _, locale := range []string{"en", "de"} {
 		for _, k := range textKeys {
-			if d.texts[locale][k] == "" {
+			if d.texts[locale][k] == "" && k != "preamble" { // preamble: an operator's old name for limits
 				t.Errorf("texts.%s.%s is missing", locale, k)
 			}
 		}
 	}
-	if got, want := d.Preamble("en"), "I'm an automated bot and cannot help in an emergency; nobody reads these messages in real time."; got != want {
-		t.Errorf("Preamble(en) = %q, want %q", got, want)
+	if got := d.Care("en"); !strings.HasPrefix(got, "I'm really glad you told me.") {
+		t.Errorf("Care(en) = %q: care comes first", got)
 	}
-	if d.Preamble("de-AT") != d.Preamble("de") || d.Preamble("de") == d.Preamble("en") {
-		t.Error("Preamble(de-AT) should be the German text")
+	if got := d.Limits("en"); !strings.Contains(got, "automated bot") || !strings.Contains(got, "nobody reads this in real time") {
+		t.Errorf("Limits(en) = %q", got)
 	}
-	if d.Preamble("xx") != d.Preamble("en") {
+	if d.Care("de-AT") != d.Care("de") || d.Care("de") == d.Care("en") || d.Limits("de_CH") != d.Limits("de") {
+		t.Error("Care and Limits of de-AT and de_CH should be the German texts")
+	}
+	if d.Care("xx") != d.Care("en") {
 		t.Error("an unknown locale should fall back to English")
+	}
+	// Every line of the embedded file names where it was found and when.
+	for code, c := range d.countries {
+		for _, l := range c.lines {
+			if !strings.HasPrefix(l.Source, "http") || l.Checked == "" {
+				t.Errorf("%s %q: source %q, checked %q", code, l.Name, l.Source, l.Checked)
+			}
+		}
 	}
 	if d.For(" uk ").Country != "GB" {
 		t.Error(`For("uk") is not GB`)
@@ -77,21 +87,19 @@ func TestHelplinesText(t *testing.T) {
 	tests := []struct {
 		country, locale, want string
 	}{
-		{"DE", "de", `In akuter Gefahr: jetzt den Notruf 112 wählen.
+		{"DE", "de", `In akuter Gefahr jetzt den Notruf wählen: 112 (Feuerwehr und Rettungsdienst), 110 (Polizei).
 
 Jetzt mit einem Menschen sprechen:
-- TelefonSeelsorge: Telefon 0800 111 0 111 oder 0800 111 0 222 oder 116 123 (24/7, kostenlos)
+- TelefonSeelsorge: Telefon 0800 111 0 111 oder 0800 111 0 222 oder 116 123 oder Chat unter https://online.telefonseelsorge.de (24/7, kostenlos)
   https://www.telefonseelsorge.de
 
 Hilfe in anderen Ländern: https://findahelpline.com
 `},
-		{"us", "en", `If you are in danger right now, call the emergency number 911.
+		{"us", "en", `If you are in danger right now, call the emergency number: 911.
 
 You can talk to someone now:
-- 988 Suicide & Crisis Lifeline: call 988 or text 988 (24/7, free)
-  https://988lifeline.org
+- 988 Suicide & Crisis Lifeline: call 988 or text 988 or chat at https://988lifeline.org (24/7, free)
 - Crisis Text Line: text HOME to 741741 (24/7, free)
-  https://www.crisistextline.org
 
 Helplines in other countries: https://findahelpline.com
 `},
@@ -99,9 +107,16 @@ Helplines in other countries: https://findahelpline.com
 
 Find a helpline in your country: https://findahelpline.com
 `},
-		{"SE", "de", `In akuter Gefahr: jetzt den Notruf 112 wählen.
+		{"SE", "de", `In akuter Gefahr jetzt den Notruf wählen: 112.
 
-Eine Hotline im eigenen Land finden: https://findahelpline.com
+Jetzt mit einem Menschen sprechen:
+- Självmordslinjen (Mind): Telefon 90101 oder Chat unter https://mind.se (24/7)
+
+Hilfe in anderen Ländern: https://findahelpline.com
+`},
+		{"TR", "en", `If you are in danger right now, call the emergency number: 112.
+
+Find a helpline in your country: https://findahelpline.com
 `},
 	}
 	for _, tt := range tests {
@@ -151,13 +166,13 @@ countries:
 	if got := de.Lines[1].Phones; !slices.Equal(got, []string{"0800 111 0 111"}) {
 		t.Errorf("TelefonSeelsorge phones = %q, want the operator's", got)
 	}
-	if !slices.Equal(de.Emergency, []string{"112"}) {
+	if !slices.Equal(numbers(de.Emergency), []string{"112", "110"}) {
 		t.Errorf("DE emergency = %q, want the embedded 112", de.Emergency)
 	}
 	if diff := cmp.Diff([]string{"Nur diese Linie"}, names(d.For("AT"))); diff != "" {
 		t.Errorf("AT lines (-want +got):\n%s", diff)
 	}
-	if got := d.For("JP"); got.Country != "JP" || !slices.Equal(got.Emergency, []string{"119", "110"}) {
+	if got := d.For("JP"); got.Country != "JP" || !slices.Equal(numbers(got.Emergency), []string{"119", "110"}) {
 		t.Errorf("JP = %+v", got)
 	}
 	text := d.For("DE").Text("de")
@@ -188,7 +203,7 @@ func TestLoadDirectoryErrors(t *testing.T) {
 		{"bad country", "countries:\n  Germany:\n    emergency: \"112\"\n", `helplines\.yaml: line 3: country "Germany"`},
 		{"unknown contact field", "countries:\n  DE:\n    lines:\n      - name: x\n        phone: \"1\"\n        fax: \"2\"\n", `line 6: unknown field "fax"`},
 		{"no name", "countries:\n  DE:\n    lines:\n      - phone: \"1\"\n", `line 4: contact without a name`},
-		{"no way to reach", "out_of_hours:\n  name: Praxis\n", `line 2: contact "Praxis" needs a phone, text or url`},
+		{"no way to reach", "out_of_hours:\n  name: Praxis\n", `line 2: contact "Praxis" needs a phone, text, chat or url`},
 		{"unknown text", "texts:\n  de:\n    hello: Hallo\n", `line 3: unknown field "hello"`},
 		{"phone list of maps", "countries:\n  DE:\n    lines:\n      - name: x\n        phone: {a: b}\n", `line 5: want a string or a list`},
 	}
@@ -206,63 +221,45 @@ func TestLoadDirectoryErrors(t *testing.T) {
 	}
 }
 
-func TestCountryForZone(t *testing.T) {
-	for tz, want := range map[string]string{
-		"Europe/Berlin":       "DE",
-		"Europe/London":       "GB",
-		"Europe/Dublin":       "IE",
-		"Europe/Vienna":       "AT",
-		"Europe/Zurich":       "CH",
-		"America/New_York":    "US",
-		"US/Pacific":          "US",
-		"America/Toronto":     "CA",
-		"America/St_Johns":    "CA",
-		"Australia/Sydney":    "AU",
-		"Australia/Perth":     "AU",
-		"Pacific/Auckland":    "NZ",
-		"Asia/Kolkata":        "IN",
-		"America/Sao_Paulo":   "BR",
-		"America/Puerto_Rico": "PR",
-		"UTC":                 "",
-		"Etc/GMT+1":           "",
-		"":                    "",
-		"Not/A_Zone":          "",
+func numbers(es []Emergency) []string {
+	var n []string
+	for _, e := range es {
+		n = append(n, e.Number)
+	}
+	return n
+}
+
+func TestEmergencyNumbersSayWhichIsWhich(t *testing.T) {
+	d := mustDirectory(t, "")
+	for _, tt := range []struct{ code, locale, want string }{
+		{"BR", "en", "190 (police), 192 (ambulance, SAMU), 193 (fire brigade)"},
+		{"BR", "de", "190 (Polizei), 192 (Rettungsdienst, SAMU), 193 (Feuerwehr)"},
+		{"FR", "en", "call the emergency number: 112."},
 	} {
-		if got := CountryForZone(tz); got != want {
-			t.Errorf("CountryForZone(%q) = %q, want %q", tz, got, want)
+		if got := d.For(tt.code).Text(tt.locale); !strings.Contains(got, tt.want) {
+			t.Errorf("%s in %s lacks %q:\n%s", tt.code, tt.locale, tt.want, got)
 		}
 	}
 }
 
-func TestZoneTable(t *testing.T) {
-	seen := map[string]string{}
-	for code, zones := range zonesByCountry {
-		if len(code) != 2 || strings.ToUpper(code) != code {
-			t.Errorf("bad country code %q", code)
-		}
-		for _, z := range strings.Fields(zones) {
-			if other, dup := seen[z]; dup {
-				t.Errorf("%s is listed for %s and %s", z, other, code)
-			}
-			seen[z] = code
-			if _, err := time.LoadLocation(z); err != nil {
-				t.Errorf("%s (%s): %v", z, code, err)
-			}
-		}
-	}
-	if len(seen) < 60 {
-		t.Errorf("only %d zones", len(seen))
-	}
-	// Every European capital's zone is known.
-	for _, z := range strings.Fields("Europe/Amsterdam Europe/Andorra Europe/Athens Europe/Belgrade Europe/Berlin " +
-		"Europe/Bratislava Europe/Brussels Europe/Bucharest Europe/Budapest Europe/Chisinau Europe/Copenhagen " +
-		"Europe/Dublin Europe/Helsinki Europe/Kyiv Europe/Lisbon Europe/Ljubljana Europe/London Europe/Luxembourg " +
-		"Europe/Madrid Europe/Malta Europe/Minsk Europe/Monaco Europe/Moscow Europe/Oslo Europe/Paris " +
-		"Europe/Podgorica Europe/Prague Atlantic/Reykjavik Europe/Riga Europe/Rome Europe/San_Marino " +
-		"Europe/Sarajevo Europe/Skopje Europe/Sofia Europe/Stockholm Europe/Tallinn Europe/Tirane Europe/Vaduz " +
-		"Europe/Vatican Europe/Vienna Europe/Vilnius Europe/Warsaw Europe/Zagreb Europe/Zurich Asia/Nicosia") {
-		if CountryForZone(z) == "" {
-			t.Errorf("%s is not mapped", z)
+func TestFreePerChannel(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"helplines.yaml": `
+countries:
+  XX:
+    emergency: "999"
+    lines:
+      - {name: Both free, phone: "1", text: "2", free: true}
+      - {name: Call free only, phone: "3", text: "4", free: {call: true}}
+      - {name: Chat line, chat: https://chat.example, free: {chat: true}}
+`})
+	text := mustDirectory(t, dir).For("XX").Text("en")
+	for _, want := range []string{
+		"- Both free: call 1 or text 2 (free)\n",
+		"- Call free only: call 3 (free) or text 4\n",
+		"- Chat line: chat at https://chat.example (free)\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
 		}
 	}
 }

@@ -10,6 +10,8 @@ package safety
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Normalize returns the form of s that phrases are matched against: lower
@@ -60,6 +62,24 @@ type normalizer struct {
 }
 
 func (n *normalizer) rune(r rune) {
+	if r >= utf8.RuneSelf {
+		if _, ok := foldTable[unicode.ToLower(r)]; !ok {
+			// Compatibility forms (full-width, mathematical, circled, ligatures,
+			// superscripts) and precomposed accents become their plain letters.
+			// A decomposition is final: its runes do not decompose again.
+			var buf [utf8.UTFMax]byte
+			if d := norm.NFKD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition(); d != nil {
+				for _, x := range string(d) {
+					n.rune1(x)
+				}
+				return
+			}
+		}
+	}
+	n.rune1(r)
+}
+
+func (n *normalizer) rune1(r rune) {
 	c := classify(r)
 	if c == classDrop {
 		return
@@ -76,8 +96,8 @@ func (n *normalizer) rune(r rune) {
 			n.tok = append(n.tok, r)
 			return
 		}
-		if c == classDigit {
-			n.tok = append(n.tok, r)
+		if _, ok := confusables[r]; c == classDigit || ok {
+			n.tok = append(n.tok, r) // a look-alike keeps its case until flush
 			return
 		}
 		r = unicode.ToLower(r)
@@ -156,10 +176,24 @@ func (n *normalizer) flush() {
 			break
 		}
 	}
-	var prev1, prev2 rune
-	for _, r := range n.tok {
+	// Look-alike letters become Latin only in a word that has Latin letters
+	// ("mysеlf" with a Cyrillic е); a word in Cyrillic or Greek stays as it is.
+	latin := false
+	for i, r := range n.tok {
 		if l, ok := unleet(r); ok && hasLetter {
 			r = l
+			n.tok[i] = l
+		}
+		latin = latin || 'a' <= r && r <= 'z'
+	}
+	var prev1, prev2 rune
+	for _, r := range n.tok {
+		if l, ok := confusables[r]; ok {
+			if latin {
+				r = l
+			} else {
+				r = unicode.ToLower(r)
+			}
 		}
 		if r == 'e' && (prev1 == 'a' || prev1 == 'o' || prev1 == 'u') {
 			continue
@@ -256,6 +290,32 @@ func isLetter(r rune) bool {
 	}
 	return unicode.IsLetter(r)
 }
+
+// confusables maps Cyrillic and Greek letters that look like Latin ones to
+// those Latin letters, so that "kill mysеlf" with a Cyrillic "е" reads as
+// "kill myself". Capitals map by their own shape (Greek "Η" looks like "H",
+// its small "η" like "n"). Nothing we match is written in these scripts, so
+// a word truly written in them only becomes a key that matches nothing.
+var confusables = func() map[rune]rune {
+	pairs := []string{
+		// Cyrillic
+		"аa", "Аa", "вb", "Вb", "еe", "Еe", "ёe", "Ёe", "кk", "Кk", "мm", "Мm",
+		"нh", "Нh", "оo", "Оo", "рp", "Рp", "сc", "Сc", "тt", "Тt", "уy", "Уy",
+		"хx", "Хx", "ѕs", "Ѕs", "іi", "Іi", "їi", "Їi", "јj", "Јj", "ԁd", "һh",
+		"Һh", "ԛq", "ԝw", "Ԝw", "ӏl", "Ӏl", "үy", "Үy", "ьb", "гr",
+		// Greek
+		"αa", "Αa", "βb", "Βb", "εe", "Εe", "ζz", "Ζz", "ηn", "Ηh", "ιi", "Ιi",
+		"κk", "Κk", "μu", "Μm", "νv", "Νn", "οo", "Οo", "ρp", "Ρp", "τt", "Τt",
+		"υu", "Υy", "χx", "Χx", "ωw", "γy", "ϲc", "Ϲc", "ϳj", "ίi", "όo", "έe",
+		"ύu", "ά" + "a",
+	}
+	m := make(map[rune]rune, len(pairs))
+	for _, p := range pairs {
+		r := []rune(p)
+		m[r[0]] = r[1]
+	}
+	return m
+}()
 
 // foldTable maps lower-case Latin-1 and Latin Extended-A letters (and a few
 // more) to ASCII. Upper-case letters are lowered before the lookup.

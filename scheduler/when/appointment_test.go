@@ -130,7 +130,7 @@ func TestDescribeRoundTrips(t *testing.T) {
 	berlin := mustZone(t, "Europe/Berlin")
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, berlin)
 	for _, in := range []string{"none", "thu 10:00", "every other tuesday 18:30", "jeden zweiten Montag ab dem 2.3.2026 um 9 Uhr",
-		"3.12.2026 10:00", "2027-03-28 02:30", "1.3.2027 8:05"} {
+		"3.12.2026 10:00", "2027-03-28 03:00", "1.3.2027 8:05", "tomorrow 3pm", "next friday 9am"} {
 		a, err := ParseAppointment(in, now, berlin)
 		if err != nil {
 			t.Fatal(err)

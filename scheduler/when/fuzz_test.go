@@ -56,7 +56,7 @@ func checkUnclearFuzz(t *testing.T, s string, err error) {
 	if !errors.As(err, &u) || !errors.Is(err, ErrUnclear) {
 		t.Fatalf("%q: error %#v, want an *UnclearError", s, err)
 	}
-	if u.Input != s || u.Question == "" || !slices.Contains([]string{MissingTime, MissingDay, MissingDate, MissingAmbiguous}, u.Missing) {
+	if u.Input != s || u.Question == "" || !slices.Contains([]string{MissingTime, MissingDay, MissingDate, MissingAmbiguous, MissingPast, MissingFar, MissingGap}, u.Missing) {
 		t.Fatalf("%q: %+v", s, u)
 	}
 	if !utf8.ValidString(u.Question) && utf8.ValidString(s) {

@@ -75,8 +75,11 @@ var (
 		"nein kein keine keinen keiner nicht nie nichts spater ausser unklar")
 	// Dates relative to today, which a weekly schedule cannot hold and a
 	// one-off appointment should state exactly.
-	relativeWords = wordSet("today tonight tomorrow yesterday heute ubermorgen gestern")
-	nextWords     = wordSet("next this coming nachste nachsten nachster nachstes kommende kommenden diese diesen dieser")
+	relativeWords = wordSet("today tonight tomorrow yesterday heute ubermorgen gestern vorgestern")
+	nextWords     = wordSet("next coming nachste nachsten nachster nachstes kommende kommenden")
+	thisWords     = wordSet("this diese diesen dieser dieses")
+	// "am 6.", "bis zum 6.": a day number after these is a day of the month.
+	domWords = wordSet("am zum den bis ab vom the on")
 	// Numbers followed by these are durations: "in 2 weeks".
 	unitWords = wordSet("day days week weeks month months hour hours minute minutes min mins " +
 		"tag tage tagen woche wochen monat monate monaten stunde stunden minute minuten")
@@ -99,6 +102,7 @@ func wordSet(s string) map[string]bool {
 // Phrases replaced before the input is split into words.
 var (
 	meridiemRE = regexp.MustCompile(`(^|[\s\d])([ap])\.\s?m(?:\.|\b)`) // "a.m.", "p. m."
+	dayAfterRE = regexp.MustCompile(`\b(?:the\s+)?day\s+after\s+tomorrow\b`)
 	biweeklyRE = regexp.MustCompile(`\b(?:` +
 		`(?:every|each)\s+(?:other|second|2nd|two\s+weeks?|2\s+weeks?|fortnight|14\s+days)\b|` +
 		`jede[nrs]?\s+(?:zweite[nrs]?\b|2\.)|` +
@@ -141,7 +145,9 @@ type found struct {
 	dates            []date
 	biweekly         bool
 	relative, next   bool
-	negation, extras bool // a negation; a number that fits nowhere
+	this             bool  // "this friday": the day may be today
+	rels             []rel // dates relative to today
+	negation, extras bool  // a negation; a number that fits nowhere
 	bad              *UnclearError
 }
 
@@ -195,9 +201,11 @@ func scan(s string) *found {
 	norm := fold(s)
 	norm = meridiemRE.ReplaceAllString(norm, "${1}${2}m ")
 	norm = biweeklyRE.ReplaceAllString(norm, " biweekly ")
-	toks := lex(norm)
+	norm = dayAfterRE.ReplaceAllString(norm, " ubermorgen ")
+	toks := numberWords(lex(norm))
 	used := make([]bool, len(toks))
 	f.monthDates(toks, used)
+	f.clockPhrases(toks, used)
 	for i := 0; i < len(toks); i++ {
 		if used[i] {
 			continue
@@ -248,6 +256,7 @@ func (f *found) word(toks []token, i int) {
 			f.parts = append(f.parts, morning)
 		} else {
 			f.relative = true
+			f.rels = append(f.rels, rel{days: 1, text: w})
 		}
 		return
 	}
@@ -260,8 +269,35 @@ func (f *found) word(toks []token, i int) {
 		f.negation = true
 	case relativeWords[w]:
 		f.relative = true
+		switch w {
+		case "today", "heute":
+			f.rels = append(f.rels, rel{text: w})
+		case "tonight":
+			f.rels = append(f.rels, rel{text: w})
+			f.parts = append(f.parts, evening)
+		case "tomorrow":
+			f.rels = append(f.rels, rel{days: 1, text: w})
+		case "ubermorgen":
+			f.rels = append(f.rels, rel{days: 2, text: w})
+		case "yesterday", "gestern":
+			f.rels = append(f.rels, rel{days: -1, text: w})
+		case "vorgestern":
+			f.rels = append(f.rels, rel{days: -2, text: w})
+		}
+	case thisWords[w]:
+		f.this = true
 	case nextWords[w]:
 		f.next = true
+		if i+1 < len(toks) {
+			switch toks[i+1].text {
+			case "week", "woche":
+				f.relative = true
+				f.rels = append(f.rels, rel{days: 7, nextWeek: true, text: w + " " + toks[i+1].text})
+			case "month", "monat":
+				f.relative = true
+				f.rels = append(f.rels, rel{months: 1, text: w + " " + toks[i+1].text})
+			}
+		}
 	case clockPhraseWords[w]:
 		f.fail(MissingTime, "At what time exactly? Please write it in digits, for example 18:30.")
 	}
@@ -296,9 +332,19 @@ func (f *found) monthDates(toks []token, used []bool) {
 		return ""
 	}
 	for i, t := range toks {
-		month, ok := monthWords[t.text]
-		if t.num || !ok {
+		if t.num {
 			continue
+		}
+		month, ok := monthWords[t.text]
+		if !ok {
+			// "jnuary", "Feburary": a typo next to a day number
+			month, ok = fuzzyMonth(t.text)
+			_, before := dayAt(i - 1)
+			_, after := dayAt(i + 1)
+			near := before || after || wordAt(i-1) == "of"
+			if !ok || !near {
+				continue
+			}
 		}
 		var d, last int
 		j := i - 1
@@ -365,12 +411,46 @@ func (f *found) number(toks []token, i int, used []bool) int {
 		return i + 1
 	case unitWords[suffix]: // "in 2 weeks"
 		f.relative = true
+		n := atoi(t)
+		if !numberRE.MatchString(t) || strings.HasSuffix(t, ".") {
+			f.extras = true
+			return i + 1
+		}
+		r := rel{text: t + " " + suffix}
+		switch {
+		case strings.HasPrefix(suffix, "day") || strings.HasPrefix(suffix, "tag"):
+			r.days = n
+		case strings.HasPrefix(suffix, "week") || strings.HasPrefix(suffix, "woche"):
+			r.days = 7 * n
+		case strings.HasPrefix(suffix, "month") || strings.HasPrefix(suffix, "monat"):
+			r.months = n
+		default: // hours and minutes: not a date
+			f.extras = true
+			return i + 1
+		}
+		f.rels = append(f.rels, r)
 		return i + 1
-	case ordinalSuffixes[suffix]: // "the 3rd", without a month
-		f.fail(MissingDate, "Which date exactly? Please give the month too, for example \"3 December 2026 10:00\".")
+	case ordinalSuffixes[suffix] && numberRE.MatchString(t): // "the 3rd", without a month
+		if d := atoi(t); d >= 1 && d <= 31 {
+			f.relative = true
+			f.rels = append(f.rels, rel{dom: d, text: t + suffix})
+		} else {
+			f.extras = true
+		}
 		return i + 1
+	case strings.HasSuffix(t, ".") && numberRE.MatchString(t) && i > 0 && !toks[i-1].num && domWords[toks[i-1].text]:
+		// "am 6.", "bis zum 6.": a day of this or next month
+		if d := atoi(strings.TrimSuffix(t, ".")); d >= 1 && d <= 31 {
+			f.relative = true
+			f.rels = append(f.rels, rel{dom: d, text: t})
+			return i
+		}
 	}
-	meridiem := suffix == "am" || suffix == "pm"
+	// "7 am" is 07:00, but "7 am Sonntag" is German: at 7 on Sunday.
+	meridiem := suffix == "pm" || suffix == "am" && !(i+2 < len(toks) && !toks[i+2].num && isDay(toks[i+2].text))
+	if suffix == "am" && !meridiem {
+		suffix = ""
+	}
 	hours := hourSuffixes[suffix]                              // "19 Uhr", "18h", "7 o'clock"
 	h24 := suffix == "uhr" || suffix == "h" || suffix == "hrs" // but "7 o'clock" may be 19:00
 	last := i
@@ -441,6 +521,15 @@ func (f *found) slashDate(t string, a, b, y int) {
 	case okDM && okMD && a != b:
 		f.fail(MissingAmbiguous, fmt.Sprintf("Is %s the %d %s or the %d %s? Please write the month as a word, for example \"%d %s\".",
 			t, a, time.Month(b), b, time.Month(a), a, time.Month(b)))
+		if f.bad.Input == f.input && len(f.bad.Choices) == 0 && strings.Contains(f.input, t) {
+			for _, d := range []date{dm, md} {
+				en, de := fmt.Sprintf("%d %s", d.day, d.month), fmt.Sprintf("%d. %s", d.day, germanMonths[d.month-1])
+				if y != 0 {
+					en, de = fmt.Sprintf("%s %d", en, y), fmt.Sprintf("%s %d", de, y)
+				}
+				f.bad.Choices = append(f.bad.Choices, Choice{Answer: strings.Replace(f.input, t, en, 1), Label: en, LabelDE: de})
+			}
+		}
 	case okDM:
 		f.addDate(dm)
 	default:
@@ -565,10 +654,23 @@ func dedupe[T comparable](xs []T) []T {
 // (nachmittags) 15:00, evening (abends) 19:00; with an hour it says am or
 // pm ("Sunday evening 7" is 19:00).
 //
-// Input without a day or a time, with an hour that may be am or pm ("Sunday
-// 7"), with two days or two times, or with a date, returns an [*UnclearError].
+// Input without a day or a time, with two days or two times, or with a date,
+// returns an [*UnclearError]. An hour that may be am or pm ("Sunday 7",
+// "Sonntag halb acht") returns one with both readings as Choices.
 func ParseWeekly(s string) (Weekly, error) {
 	f := scan(s)
+	w, err := f.weekly()
+	if hs, ok := f.bareHours(err); ok {
+		return Weekly{}, withChoices(f, hs, func() (string, error) {
+			w, err := f.weekly()
+			return w.String(), err
+		})
+	}
+	return w, err
+}
+
+func (f *found) weekly() (Weekly, error) {
+	s := f.input
 	switch {
 	case f.bad != nil:
 		return Weekly{}, f.bad
@@ -588,6 +690,52 @@ func ParseWeekly(s string) (Weekly, error) {
 	return Weekly{Day: day, Hour: h, Minute: m}, nil
 }
 
+// bareHours returns, for an error about an hour that may be am or pm, the
+// two hours it may mean, the likelier first: "6" is more often 18:00 than
+// 06:00, "9" more often 09:00.
+func (f *found) bareHours(err error) ([]int, bool) {
+	ue, ok := err.(*UnclearError)
+	if !ok || ue.Missing != MissingTime || len(f.clocks) != 1 || !f.clocks[0].bare || len(f.parts) > 0 {
+		return nil, false
+	}
+	h := f.clocks[0].hour % 12
+	if h == 0 {
+		return []int{12, 0}, true
+	}
+	if h >= 8 {
+		return []int{h, h + 12}, true
+	}
+	return []int{h + 12, h}, true
+}
+
+// withChoices returns the UnclearError for a bare hour with one Choice per
+// hour in hs: render parses the input again with f.clocks[0] set to the hour
+// and returns text the parser reads back. A reading that fails on its own
+// (a past date) is left out.
+func withChoices(f *found, hs []int, render func() (string, error)) error {
+	c := f.clocks[0]
+	ue := unclear(f.input, MissingTime, fmt.Sprintf("Do you mean %02d:%02d or %02d:%02d?", hs[0], c.minute, hs[1], c.minute))
+	var other *UnclearError
+	for _, h := range hs {
+		f.clocks[0] = clock{hour: h, minute: c.minute}
+		answer, err := render()
+		if err != nil {
+			if e, ok := err.(*UnclearError); ok && other == nil {
+				other = e
+			}
+			continue
+		}
+		label := fmt.Sprintf("%02d:%02d", h, c.minute)
+		ue.Choices = append(ue.Choices, Choice{Answer: answer, Label: label, LabelDE: label})
+	}
+	f.clocks[0] = c
+	if len(ue.Choices) == 0 && other != nil {
+		other.Input = f.input
+		return other
+	}
+	return ue
+}
+
 // ParseAppointment reads a therapy appointment as a client types it, in
 // English or German, with now and loc (nil means UTC) to place dates:
 //
@@ -598,22 +746,55 @@ func ParseWeekly(s string) (Weekly, error) {
 //     occurrence if it is given, which may have passed ("every other
 //     Tuesday at 18:30, starting 24 November 2026");
 //   - once: "2026-12-03 10:00", "3.12.2026 10:00", "3 December 2026 10:00",
-//     "Thursday, 3.12. 10:00" (without a year, the next such date);
+//     "Thursday, 3.12. 10:00" (without a year, the next such date), and
+//     dates relative to today: "tomorrow 3pm", "next friday 9am", "this
+//     thursday 10:00", "übermorgen 10 Uhr", "in 2 weeks on Tuesday 10:00",
+//     "the 6th at 10:00";
 //   - none: "none", "keine", "later", "I'll tell you later".
 //
 // Parts of the day work as in [ParseWeekly]. A one-off date must lie after
-// now; a year must be within two years of now's; wall times on a date are
-// placed with [FirstValid]. Input that lacks a day or a time, is relative
-// ("next week", "tomorrow 10:00", "next Thursday 10:00"), names two days or
-// times, mixes a negation with a time, or writes a date that reads two ways
-// ("3/4/2026"), returns an [*UnclearError].
+// now ([MissingPast]) and within a year of it ([MissingFar]); a wall time
+// that a daylight saving change skips on that date is asked back
+// ([MissingGap], with the times around the gap as Choices). Input that lacks
+// a day or a time, names two days or times, mixes a negation with a time,
+// or writes a date that reads two ways ("3/4/2026", with both readings as
+// Choices), returns an [*UnclearError]; so does an hour that may be am or pm
+// ("Tuesday at 6", with both readings as Choices).
 func ParseAppointment(s string, now time.Time, loc *time.Location) (Appointment, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	now = now.In(loc)
 	f := scan(s)
-	content := len(f.days)+len(f.clocks)+len(f.parts)+len(f.dates) > 0 || f.biweekly || f.relative || f.next || f.extras
+	a, err := f.appointment(now, loc)
+	if hs, ok := f.bareHours(err); ok {
+		return Appointment{}, withChoices(f, hs, func() (string, error) {
+			a, err := f.appointment(now, loc)
+			if err != nil {
+				return "", err
+			}
+			return a.answer(loc), nil
+		})
+	}
+	return a, err
+}
+
+// answer is text that ParseAppointment reads back as a.
+func (a Appointment) answer(loc *time.Location) string {
+	switch a.Kind {
+	case KindOnce:
+		return a.Anchor.In(loc).Format("2006-01-02 15:04")
+	case KindBiweekly:
+		return fmt.Sprintf("every other %s %02d:%02d starting %s", a.Weekly.Day, a.Weekly.Hour, a.Weekly.Minute, a.Anchor.In(loc).Format("2006-01-02"))
+	case KindWeekly:
+		return a.Weekly.String()
+	}
+	return "none"
+}
+
+func (f *found) appointment(now time.Time, loc *time.Location) (Appointment, error) {
+	s := f.input
+	content := len(f.days)+len(f.clocks)+len(f.parts)+len(f.dates)+len(f.rels) > 0 || f.biweekly || f.relative || f.next || f.extras
 	switch {
 	case f.bad != nil:
 		return Appointment{}, f.bad
@@ -623,10 +804,21 @@ func ParseAppointment(s string, now time.Time, loc *time.Location) (Appointment,
 		return Appointment{}, unclear(s, MissingDay, "When is your next appointment? For example \"Thursday 10:00\", \"every other Tuesday 18:30\" or \"3.12.2026 10:00\" (or \"none\").")
 	case f.negation || f.extras || len(f.dates) > 1:
 		return Appointment{}, unclear(s, MissingAmbiguous, "When exactly is your appointment? Please give one day and time, for example \"Thursday 10:00\" or \"3.12.2026 10:00\".")
-	case f.relative || f.next:
+	}
+	today := civilOf(now)
+	if d, ok, err := f.relDate(today, false); err != nil {
+		return Appointment{}, err
+	} else if ok && !f.biweekly {
+		if len(f.rels) == 1 && f.rels[0].nextWeek && len(f.days) == 0 {
+			return Appointment{}, unclear(s, MissingDay, "On which day next week? For example \"next week Tuesday 10:00\".")
+		}
+		return f.onDate(d, now, loc)
+	}
+	if f.relative {
 		return Appointment{}, unclear(s, MissingDate, "Which date exactly? For one appointment, for example \"3.12.2026 10:00\"; for a weekly one, for example \"Thursday 10:00\".")
-	case len(f.dates) == 1:
-		return f.onDate(now, loc)
+	}
+	if len(f.dates) == 1 {
+		return f.onDate(f.dates[0], now, loc)
 	}
 	day, err := f.day("On which day? For example \"Thursday 10:00\" or \"3.12.2026 10:00\".")
 	if err != nil {
@@ -643,29 +835,25 @@ func ParseAppointment(s string, now time.Time, loc *time.Location) (Appointment,
 	return Appointment{Kind: KindWeekly, Weekly: w}, nil
 }
 
-// onDate returns the appointment on the one date found: once, or the first
-// of an every-other-week appointment.
-func (f *found) onDate(now time.Time, loc *time.Location) (Appointment, error) {
-	d := f.dates[0]
+// onDate returns the appointment on the date d: once, or the first of an
+// every-other-week appointment.
+func (f *found) onDate(d date, now time.Time, loc *time.Location) (Appointment, error) {
 	h, m, err := f.clock(d.text)
 	if err != nil {
 		return Appointment{}, err
 	}
+	given := d.year
+	d = fullDate(d, civilOf(now), false)
 	y := d.year
-	if y == 0 { // the next such date from today on (29 February may be years away)
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-		for y = now.Year(); y < now.Year()+8; y++ {
-			if validDate(date{year: y, month: d.month, day: d.day}) && !time.Date(y, d.month, d.day, 0, 0, 0, 0, time.UTC).Before(today) {
-				break
-			}
-		}
-	}
 	t := FirstValid(y, d.month, d.day, h, m, loc)
 	if !t.After(now) && !f.biweekly { // a biweekly series may have started already
-		return Appointment{}, unclear(f.input, MissingDate, "That date has passed. When is your next appointment? For example \"3.12.2026 10:00\".")
+		return Appointment{}, unclear(f.input, MissingPast, "That time has passed. When is your next appointment? For example \"3.12.2026 10:00\".")
 	}
-	if d.year != 0 && (y > now.Year()+2 || y < now.Year()-2) {
-		return Appointment{}, unclear(f.input, MissingDate, fmt.Sprintf("Is %d the right year? Please give the date again, for example \"3.12.%d 10:00\".", y, now.Year()))
+	if given != 0 && y < now.Year()-2 {
+		return Appointment{}, unclear(f.input, MissingPast, fmt.Sprintf("That is long past. Is %d the right year?", y))
+	}
+	if given != 0 && y > now.Year()+2 || !f.biweekly && t.After(now.AddDate(1, 0, 1)) {
+		return Appointment{}, unclear(f.input, MissingFar, fmt.Sprintf("That is more than a year ahead. Is %d the right year?", y))
 	}
 	wd := time.Date(y, d.month, d.day, 12, 0, 0, 0, time.UTC).Weekday() // not t's: a gap may move t past midnight
 	if len(f.days) > 0 {
@@ -676,6 +864,23 @@ func (f *found) onDate(now time.Time, loc *time.Location) (Appointment, error) {
 		if day != wd {
 			return Appointment{}, unclear(f.input, MissingAmbiguous, fmt.Sprintf("%d %s %d is a %s, not a %s. Which do you mean?", d.day, d.month, y, wd, day))
 		}
+	}
+	if w := t.In(loc); !f.biweekly && (w.Hour() != h || w.Minute() != m) {
+		// The clocks skip this time on that day (spring forward): ask, offering the times around the gap.
+		ue := unclear(f.input, MissingGap, fmt.Sprintf("%02d:%02d does not exist on %d %s %d: the clocks skip it for daylight saving time. Which time do you mean?", h, m, d.day, d.month, y))
+		choices := []time.Time{t}
+		if h > 0 {
+			if b := FirstValid(y, d.month, d.day, h-1, m, loc); b.In(loc).Hour() == h-1 {
+				choices = append(choices, b)
+			}
+		}
+		for _, c := range choices {
+			if c.After(now) {
+				label := c.In(loc).Format("15:04")
+				ue.Choices = append(ue.Choices, Choice{Answer: c.In(loc).Format("2006-01-02 15:04"), Label: label, LabelDE: label})
+			}
+		}
+		return Appointment{}, ue
 	}
 	if f.biweekly {
 		return Appointment{Kind: KindBiweekly, Weekly: Weekly{Day: wd, Hour: h, Minute: m}, Anchor: t}, nil

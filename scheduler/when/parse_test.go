@@ -190,8 +190,8 @@ func TestParseAppointment(t *testing.T) {
 		{in: "25/12/2026 10:00", want: once("2026-12-25T10:00:00+01:00")},
 		{in: "1.2. 10:00", want: once("2027-02-01T10:00:00+01:00")},
 		{in: "20.11. 13:00", want: once("2026-11-20T13:00:00+01:00")},
-		{in: "29.2. 10:00", want: once("2028-02-29T10:00:00+01:00")},
-		{in: "2027-03-28 02:30", want: once("2027-03-28T03:00:00+02:00")}, // in the spring-forward gap
+		{in: "29.2. 10:00", missing: MissingFar},                          // the next 29 February is in 2028
+		{in: "2027-03-28 02:30", missing: MissingGap},                     // in the spring-forward gap: asked back
 		{in: "2027-10-31 02:30", want: once("2027-10-31T02:30:00+02:00")}, // the first of two
 
 		{in: "none", want: none},
@@ -216,26 +216,26 @@ func TestParseAppointment(t *testing.T) {
 		{in: "every other week 10:00", missing: MissingDay},
 		{in: "", missing: MissingDay},
 		{in: "soon", missing: MissingDay},
-		{in: "next week", missing: MissingDate},
-		{in: "nächste Woche", missing: MissingDate},
-		{in: "next thursday 10:00", missing: MissingDate},
-		{in: "this thursday 10:00", missing: MissingDate},
-		{in: "tomorrow at 10", missing: MissingDate},
-		{in: "morgen 10 Uhr", missing: MissingDate},
-		{in: "in 2 weeks", missing: MissingDate},
-		{in: "2025-12-03 10:00", missing: MissingDate},
-		{in: "20.11.2026 11:00", missing: MissingDate},
-		{in: "20.11. 11:00", missing: MissingDate},
+		{in: "next week", missing: MissingDay},
+		{in: "nächste Woche", missing: MissingDay},
+		{in: "next thursday 10:00", want: once("2026-11-26T10:00:00+01:00")},
+		{in: "this thursday 10:00", want: once("2026-11-26T10:00:00+01:00")},
+		{in: "tomorrow at 10", missing: MissingTime},
+		{in: "morgen 10 Uhr", want: once("2026-11-21T10:00:00+01:00")},
+		{in: "in 2 weeks", missing: MissingTime},
+		{in: "2025-12-03 10:00", missing: MissingPast},
+		{in: "20.11.2026 11:00", missing: MissingPast},
+		{in: "20.11. 11:00", missing: MissingPast},
 		{in: "31.2.2027 10:00", missing: MissingDate},
-		{in: "3.12.2062 10:00", missing: MissingDate},
-		{in: "the 3rd at 10:00", missing: MissingDate},
+		{in: "3.12.2062 10:00", missing: MissingFar},
+		{in: "the 3rd at 10:00", want: dec3},
 		{in: "thu or fri 10:00", missing: MissingAmbiguous},
 		{in: "Donnerstag oder Freitag 10 Uhr", missing: MissingAmbiguous},
 		{in: "thursday 10:00 or 11:00", missing: MissingAmbiguous},
 		{in: "3/4/2027 10:00", missing: MissingAmbiguous},
 		{in: "friday 3.12.2026 10:00", missing: MissingAmbiguous},
 		{in: "every other friday starting 3.12.2026 10:00", missing: MissingAmbiguous},
-		{in: "every other Tuesday 18:30 since 2.11.2021", missing: MissingDate},
+		{in: "every other Tuesday 18:30 since 2.11.2021", missing: MissingPast},
 		{in: "3.12.2026 or 10.12.2026 10:00", missing: MissingAmbiguous},
 		{in: "every 3 weeks thursday 10:00", missing: MissingAmbiguous},
 		{in: "no, thursday 10:00", missing: MissingAmbiguous},
@@ -258,8 +258,8 @@ func TestParseAppointmentOtherZones(t *testing.T) {
 	tests := []struct {
 		zone, now, in, want string
 	}{
-		{"America/New_York", "2027-03-01T12:00:00-05:00", "2027-03-14 02:30", "2027-03-14T03:00:00-04:00"},
-		{"America/Sao_Paulo", "2018-10-01T12:00:00-03:00", "4.11.2018 00:30", "2018-11-04T01:00:00-02:00"},
+		{"America/New_York", "2027-03-01T12:00:00-05:00", "2027-03-14 03:30", "2027-03-14T03:30:00-04:00"},
+		{"America/Sao_Paulo", "2018-10-01T12:00:00-03:00", "4.11.2018 01:30", "2018-11-04T01:30:00-02:00"},
 		{"UTC+05:30", "2026-11-20T12:00:00+05:30", "3.12.2026 10:00", "2026-12-03T10:00:00+05:30"},
 	}
 	for _, tt := range tests {

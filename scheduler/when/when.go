@@ -69,15 +69,40 @@ const (
 	// time ("not Thursday 10:00"), a time that contradicts its part of the
 	// day, or a date that reads two ways ("3/4/2026").
 	MissingAmbiguous = "ambiguous"
+	// MissingPast means a date or time that has already passed.
+	MissingPast = "past"
+	// MissingFar means a date more than a year ahead.
+	MissingFar = "far"
+	// MissingGap means a wall time that does not exist on that day: the
+	// clocks skip it for daylight saving time.
+	MissingGap = "gap"
 )
+
+// Choice is one reading of an answer that reads two ways. Answer is text
+// the same parser reads back without doubt; Label and LabelDE are what a
+// button shows in English and German.
+type Choice struct {
+	Answer, Label, LabelDE string
+}
+
+// LabelFor returns the button label in the locale ("de", "de-AT", … or
+// English).
+func (c Choice) LabelFor(locale string) string {
+	if strings.HasPrefix(strings.ToLower(locale), "de") && c.LabelDE != "" {
+		return c.LabelDE
+	}
+	return c.Label
+}
 
 // UnclearError reports input that the parsers will not guess about. Question
 // is a short English question to send back; Missing is one of the Missing*
-// codes.
+// codes. Choices, when not empty, are the readings to offer as buttons
+// (best first).
 type UnclearError struct {
 	Input    string
 	Question string
 	Missing  string
+	Choices  []Choice
 }
 
 // Error describes the error.

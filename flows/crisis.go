@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows/safety"
-	"github.com/interlude-bot/interlude/metrics"
 	"github.com/interlude-bot/interlude/scheduler/when"
 )
 
@@ -70,16 +69,12 @@ const (
 // language, country and safety plan) before it goes out without it.
 const crisisStateTimeout = 2 * time.Second
 
-// crisisEvent counts what happened on the crisis path; never who it was.
-func crisisEvent(event string) { metrics.CrisisEvents.WithLabelValues(event).Inc() }
-
 // crisisReply answers a message that signals risk: at once, with fixed text, with or without
 // Redis. The flow the client is in waits; the message itself is not taken as an answer.
 func (e *Engine) crisisReply(ctx context.Context, in Inbound) []Outbound {
 	// Who it was and which words matched are health data: the log only says that it happened.
 	e.log.Warn("crisis path: reply")
-	metrics.Crisis.Inc()
-	crisisEvent("reply")
+	e.opts.Observer.CrisisEvent("reply")
 	sctx, cancel := context.WithTimeout(ctx, crisisStateTimeout)
 	defer cancel()
 	// No update id: a crisis message changes nothing in the flow, and a redelivered one must
@@ -179,7 +174,7 @@ func (t *turn) crisis() {
 func (t *turn) crisisAnswer(id string) {
 	switch {
 	case id == crisisReached:
-		crisisEvent("reached")
+		t.e.opts.Observer.CrisisEvent("reached")
 		t.say(t.str("crisis_reached_reply") + t.planOffer())
 		if s := t.current(); s != nil && s.Waits() {
 			t.say(t.str("crisis_continue"),
@@ -187,15 +182,15 @@ func (t *turn) crisisAnswer(id string) {
 				Button{ID: crisisStop, Label: t.str("crisis_stop")})
 		}
 	case id == crisisStop && t.st.Flow != "":
-		crisisEvent("stop")
+		t.e.opts.Observer.CrisisEvent("stop")
 		t.leave(false)
 		t.say(t.str("crisis_stopped") + t.planOffer())
 	case id == crisisGo && t.current() != nil:
-		crisisEvent("go_on")
+		t.e.opts.Observer.CrisisEvent("go_on")
 		t.say(fill(t.str("crisis_going_on"), map[string]string{"flow": t.flowName()}) + t.planOffer())
 		t.reask()
 	case id == crisisCountry:
-		crisisEvent("country")
+		t.e.opts.Observer.CrisisEvent("country")
 		t.st.Safety.AskCountry = true
 		t.askCountry()
 	case strings.HasPrefix(id, countryPick):
@@ -207,7 +202,7 @@ func (t *turn) crisisAnswer(id string) {
 			t.reask()
 			return
 		}
-		crisisEvent("answer_no")
+		t.e.opts.Observer.CrisisEvent("answer_no")
 		t.checkNo()
 	default:
 		t.say(t.str("crisis_stopped"))
@@ -287,11 +282,10 @@ func (e *Engine) unsure(ctx context.Context, in Inbound) []Outbound {
 	}
 	if escalate {
 		e.log.Warn("crisis path: reply")
-		metrics.Crisis.Inc()
-		crisisEvent("reply")
+		e.opts.Observer.CrisisEvent("reply")
 	} else {
 		e.log.Warn("crisis path: question")
-		crisisEvent("question")
+		e.opts.Observer.CrisisEvent("question")
 	}
 	return outs
 }
@@ -336,14 +330,14 @@ func (t *turn) crisisPending(in Inbound) bool {
 // detector; a clear "no" goes back to where the client was, anything else gets help.
 func (t *turn) checkAnswer(text string) {
 	if isNo(text) {
-		crisisEvent("answer_no")
+		t.e.opts.Observer.CrisisEvent("answer_no")
 		t.checkNo()
 		return
 	}
 	if isYes(text) {
-		crisisEvent("answer_yes")
+		t.e.opts.Observer.CrisisEvent("answer_yes")
 	} else {
-		crisisEvent("answer_other")
+		t.e.opts.Observer.CrisisEvent("answer_other")
 	}
 	t.crisis()
 }

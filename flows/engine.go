@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/interlude-bot/interlude/flows/safety"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Options tune an Engine. The zero value of each field has a sensible default.
@@ -32,6 +31,8 @@ type Options struct {
 	Deliveries Deliveries
 	// Crisis is the crisis path (default: the embedded phrase lists and helplines).
 	Crisis *Crisis
+	// Observer is told what happens, for metrics (default: nobody).
+	Observer Observer
 	// Policy is the reminders' delivery policy (default DefaultPolicy).
 	Policy Policy
 	// Storage is how what clients write is kept (default StorageEncrypted); the consent
@@ -82,6 +83,9 @@ func New(lib *Library, store Store, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
+	}
 	if opts.Storage == "" {
 		opts.Storage = StorageEncrypted
 	}
@@ -112,7 +116,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	case tier == safety.TierDirect, cmd == "/crisis":
 		return e.crisisReply(ctx, in), nil
 	case isHelpButton(in.Button):
-		crisisEvent(map[bool]string{true: "answer_yes", false: "answer_rather_not"}[strings.HasPrefix(in.Button, checkYes)])
+		e.opts.Observer.CrisisEvent(map[bool]string{true: "answer_yes", false: "answer_rather_not"}[strings.HasPrefix(in.Button, checkYes)])
 		return e.crisisReply(ctx, in), nil
 	case tier == safety.TierUnsure:
 		return e.unsure(ctx, in), nil
@@ -464,7 +468,7 @@ func (t *turn) start(flowID, step string) {
 	t.st.Flow, t.st.Vars, t.st.FlowAt = f.ID, nil, t.now
 	t.started = true
 	t.e.log.Info("flow started", "user", t.user.String(), "flow", f.ID)
-	metrics.FlowsStarted.WithLabelValues(f.ID).Inc()
+	t.e.opts.Observer.FlowStarted(f.ID)
 	s := f.First()
 	if step != "" {
 		s = f.Step(step)
@@ -486,11 +490,7 @@ func (t *turn) leave(complete bool) {
 	}
 	if f != nil {
 		t.e.log.Info("flow left", "user", t.user.String(), "flow", f.ID, "step", t.st.Step, "complete", complete)
-		if complete {
-			metrics.FlowsCompleted.WithLabelValues(f.ID).Inc()
-		} else {
-			metrics.FlowsLeft.WithLabelValues(f.ID).Inc()
-		}
+		t.e.opts.Observer.FlowEnded(f.ID, complete)
 	}
 	t.st.Flow, t.st.Step, t.st.Vars, t.st.FlowAt = "", "", nil, time.Time{}
 }

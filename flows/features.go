@@ -133,12 +133,21 @@ func (t *turn) moodChart(entries []Entry, weeks int) ([]byte, error) {
 		}
 	}
 	from := t.now.AddDate(0, 0, -7*(weeks-1))
+	for _, a := range answers {
+		// The chart starts at the first check-in, not with empty weeks before it.
+		if a.At.After(from) && !a.At.After(t.now) {
+			from = a.At
+		}
+		break
+	}
 	return chart.Mood(chart.WeeksFrom(answers, from, t.now, t.zone()), chart.Labels{
 		Title:      t.str("chart_title"),
 		XAxis:      t.str("chart_x"),
 		YAxis:      t.str("chart_y"),
 		NoData:     t.str("history_empty"),
 		DateLayout: t.str("chart_date_layout"),
+		Low:        t.str("chart_low"),
+		High:       t.str("chart_high"),
 	})
 }
 

@@ -24,6 +24,15 @@ func transcript(t *testing.T, e *flows.Engine, user flows.UserKey, script []stri
 	var b strings.Builder
 	var buttons []flows.Button
 	for _, line := range script {
+		if at, ok := strings.CutPrefix(line, "#at "); ok {
+			when, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*now = when
+			fmt.Fprintf(&b, "~~ %s ~~\n\n", when.Format("Mon 2 Jan 2006 15:04 MST"))
+			continue
+		}
 		if d, ok := strings.CutPrefix(line, "#wait "); ok {
 			dur, err := time.ParseDuration(d)
 			if err != nil {
@@ -97,6 +106,70 @@ func TestGoldenConversations(t *testing.T) {
 			"/forget", "[Ja, alles löschen]", "/checkin",
 		},
 	}
+	// Issue 15: everything said is true, warm and said once; everything kept is in the export.
+	// Each case in both languages.
+	truth := func(lang string) []string {
+		l := func(en, de string) string {
+			if lang == "de" {
+				return de
+			}
+			return en
+		}
+		var script []string
+		if lang == "de" {
+			script = append(script, "/language", "[Deutsch]")
+		}
+		return append(script,
+			"#at 2026-11-30T08:00:00Z", // Monday 09:00 in Berlin
+			"/start", l("[Yes, keep my answers]", "[Ja, Antworten aufbewahren]"), "Berlin", l("Thursday 10:00", "Donnerstag 10:00"),
+			// a check-in time inside quiet hours is called out, with a button to pick another
+			l("Saturday 23:00", "Samstag 23:00"), l("[Pick another time]", "[Andere Zeit wählen]"), l("Wednesday 20:00", "Mittwoch 20:00"),
+			"/help",
+			// a new client's /prepare says "since you started"
+			"/prepare", "/cancel",
+			"/checkin", "[4]", l("[Tired]", "[Müde]"), l("My boss yelled and I froze", "Mein Chef hat geschrien und ich bin erstarrt"), "/skip",
+			l("Talk about freezing when my boss yells", "Über das Erstarren reden, wenn mein Chef schreit"),
+			"#wait 2h",
+			"/checkin", "[5]", "/skip", "/skip", "/skip", "/skip", // the second one this week: numbers in the client's language
+			"#wait 24h",
+			"/prepare", l("How I freeze", "Wie ich erstarre"), "/skip", "/skip",
+			"#wait 2h",
+			"/prepare", "/cancel", // the item is still on the list before the session
+			"/settings", "/schedule", "/cancel", "/session", "/cancel",
+			"#at 2026-12-03T13:00:00Z", // after Thursday's session
+			"/reflect", "[3]", "[4]", "[3]", "/skip", l("[Yes]", "[Ja]"), l("She looked at the clock", "Sie hat auf die Uhr geschaut"),
+			l("Say no once", "Einmal Nein sagen"), l("[No]", "[Nein]"),
+			"#wait 1h",
+			"/prepare", "/cancel", // the reflection opens the next /prepare; the item is gone
+			"#at 2026-12-09T05:27:00Z", // Wednesday 06:27: a check-in by hand skips tonight's
+			"/checkin", "[7]", "/skip", "/skip", "/skip", "/skip",
+			"/checkin", "/cancel", // the intention was recalled once, not again
+			"/pause until 2027-01-06", "/start",
+			"/export",
+		)
+	}
+	scripts["truth_en"] = truth("en")
+	scripts["truth_de"] = truth("de")
+	declined := func(lang string) []string {
+		l := func(en, de string) string {
+			if lang == "de" {
+				return de
+			}
+			return en
+		}
+		var script []string
+		if lang == "de" {
+			script = append(script, "/language", "[Deutsch]")
+		}
+		script = append(script, "/start", l("[No]", "[Nein]"))
+		if lang == "de" {
+			script = append(script, "/language", "[Deutsch]") // nothing was kept, the language neither
+		}
+		return append(script, "/start", l("I want to kill myself", "Ich will nicht mehr leben"),
+			l("[Stop for now]", "[Für jetzt aufhören]"), "/start")
+	}
+	scripts["declined_en"] = declined("en")
+	scripts["declined_de"] = declined("de")
 	for name, script := range scripts {
 		t.Run(name, func(t *testing.T) {
 			lib, err := flows.Load("")

@@ -15,16 +15,20 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Step kinds. A flow is a list of steps; the engine walks them until one waits for the client.
+// StepKind is what a step does. A flow is a list of steps; the engine walks them until one
+// waits for the client.
+type StepKind string
+
+// Step kinds, as written in the flow files.
 const (
-	KindMessage = "message" // says something and goes on
-	KindChoice  = "choice"  // buttons; waits
-	KindScale   = "scale"   // buttons min..max; waits
-	KindText    = "text"    // free text with a length limit; waits
-	KindBranch  = "branch"  // goes on to a step chosen by an answer
-	KindAction  = "action"  // runs a named engine action (consent, profile changes)
-	KindGoto    = "goto"    // continues in another flow
-	KindEnd     = "end"     // says something and ends the flow
+	KindMessage StepKind = "message" // says something and goes on
+	KindChoice  StepKind = "choice"  // buttons; waits
+	KindScale   StepKind = "scale"   // buttons min..max; waits
+	KindText    StepKind = "text"    // free text with a length limit; waits
+	KindBranch  StepKind = "branch"  // goes on to a step chosen by an answer
+	KindAction  StepKind = "action"  // runs a named engine action (consent, profile changes)
+	KindGoto    StepKind = "goto"    // continues in another flow
+	KindEnd     StepKind = "end"     // says something and ends the flow
 )
 
 // Limits every text and button must respect on every platform.
@@ -88,7 +92,7 @@ type Case struct {
 // Step is one node of a flow.
 type Step struct {
 	ID        string   `yaml:"id"`
-	Kind      string   `yaml:"kind"`
+	Kind      StepKind `yaml:"kind"`
 	Text      *Text    `yaml:"text"`
 	Options   []Option `yaml:"options"`
 	Min       int      `yaml:"min"`

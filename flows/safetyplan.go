@@ -88,7 +88,7 @@ func init() {
 	// professionals step, for the client to keep or change.
 	actions["plan.prefill"] = func(t *turn) bool {
 		if t.st.Plan == nil || t.st.Plan.Pros == "" {
-			t.vals["pros"] = t.e.crisis.Helplines.For(t.country()).Text(t.locale())
+			t.vals["pros"] = t.knownHelp()
 		} else {
 			t.vals["pros"] = t.st.Plan.Pros
 		}
@@ -97,7 +97,7 @@ func init() {
 	// plan.keep_pros keeps the prefilled professionals when the client skipped that step.
 	actions["plan.keep_pros"] = func(t *turn) bool {
 		if (t.st.Plan == nil || t.st.Plan.Pros == "") && t.st.consented(t.e.opts.ConsentVersion) {
-			profileFields["plan_pros"](t.st, strings.TrimSpace(t.e.crisis.Helplines.For(t.country()).Text(t.locale())), t.now)
+			profileFields["plan_pros"](t.st, t.e.crisis.Helplines.For(t.country()).LinesText(t.locale()), t.now)
 		}
 		return false
 	}
@@ -147,4 +147,14 @@ func (p *SafetyPlan) render(lib *Library, locale string, crisis bool) string {
 		b.WriteString("• " + lib.String("plan_label_"+part.field, locale) + ": " + v)
 	}
 	return b.String()
+}
+
+// knownHelp is the help the bot knows for the client, for the professionals step: their
+// country's crisis lines and the practice's contact, or the general help where it knows none.
+func (t *turn) knownHelp() string {
+	h := t.e.crisis.Helplines.For(t.country())
+	if s := h.LinesText(t.locale()); s != "" {
+		return s
+	}
+	return strings.TrimSpace(h.Text(t.locale()))
 }

@@ -59,9 +59,34 @@ func init() {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
-func init() {
-	// Every series is there from the start, at zero, so that an alert on a rate works at once.
-	for _, e := range []string{"reply", "question", "answer_yes", "answer_no", "answer_rather_not", "answer_other", "reached", "go_on", "stop", "country"} {
+// Engine counts what the conversation engine reports (it implements flows.Observer without
+// importing it: the engine links no metrics library, and metrics no engine).
+type Engine struct{}
+
+// FlowStarted counts a conversation started.
+func (Engine) FlowStarted(flow string) { FlowsStarted.WithLabelValues(flow).Inc() }
+
+// FlowEnded counts a conversation finished or left.
+func (Engine) FlowEnded(flow string, complete bool) {
+	if complete {
+		FlowsCompleted.WithLabelValues(flow).Inc()
+	} else {
+		FlowsLeft.WithLabelValues(flow).Inc()
+	}
+}
+
+// CrisisEvent counts an event of the crisis path; a reply also counts in Crisis.
+func (Engine) CrisisEvent(event string) {
+	if event == "reply" {
+		Crisis.Inc()
+	}
+	CrisisEvents.WithLabelValues(event).Inc()
+}
+
+// InitCrisisEvents makes every crisis-path series exist at zero from the start, so that an
+// alert on a rate works at once.
+func InitCrisisEvents(events []string) {
+	for _, e := range events {
 		CrisisEvents.WithLabelValues(e)
 	}
 }

@@ -6,8 +6,10 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -24,6 +26,21 @@ type Engine interface {
 	Resume(ctx context.Context, user flows.UserKey) ([]flows.Outbound, error)
 }
 
+// Texts is an optional ability of an Engine: the console's own words (banner, file notices)
+// in the client's language. Without it the console speaks English.
+type Texts interface {
+	Text(ctx context.Context, user flows.UserKey, hint, key string, vals map[string]string) string
+}
+
+// english are the console's own words for an engine without Texts.
+var english = map[string]string{
+	"console_banner":      "Interlude console. Type /start to begin, /help for help, /quit to leave.",
+	"console_log":         "Technical logs go to {path}.",
+	"console_file":        "[file saved: {path}]",
+	"console_file_failed": "(could not save {name}: {error})",
+	"not_saved":           "Sorry, I could not save that just now, so nothing changed. Please send it again in a moment.",
+}
+
 // Adapter talks to one client through a reader and a writer.
 type Adapter struct {
 	engine Engine
@@ -33,6 +50,8 @@ type Adapter struct {
 	prompt bool
 	files  string
 	log    *slog.Logger
+	hint   string // the terminal's language ("de_DE.UTF-8"), for a client who has not chosen one
+	logAt  string // where the logs go, said once at start
 
 	mu      sync.Mutex     // guards out and buttons: reminders print while the client types
 	buttons []flows.Button // of the last message with buttons
@@ -46,7 +65,26 @@ func (a *Adapter) Send(_ context.Context, user flows.UserKey, outs []flows.Outbo
 		return nil // the console has one client; another's reminder has nowhere to go
 	}
 	a.show(outs)
+	if a.prompt {
+		a.mu.Lock()
+		fmt.Fprint(a.out, "> ") // the client was typing: give them the prompt back
+		a.mu.Unlock()
+	}
 	return nil
+}
+
+// text is one of the console's own texts, in the client's language when the engine can say it.
+func (a *Adapter) text(ctx context.Context, key string, vals map[string]string) string {
+	if tx, ok := a.engine.(Texts); ok {
+		if s := tx.Text(ctx, a.user, a.hint, key, vals); s != "" {
+			return s
+		}
+	}
+	s := english[key]
+	for k, v := range vals {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
 }
 
 // Option configures an Adapter.
@@ -62,6 +100,12 @@ func WithFilesDir(dir string) Option { return func(a *Adapter) { a.files = dir }
 // WithLogger sets the logger for adapter errors.
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
 
+// WithLanguageHint sets the terminal's language (such as $LANG), used until the client picks one.
+func WithLanguageHint(hint string) Option { return func(a *Adapter) { a.hint = hint } }
+
+// WithLogFile says at start, once, that the logs go to path (they never show in the chat).
+func WithLogFile(path string) Option { return func(a *Adapter) { a.logAt = path } }
+
 // New builds a console adapter for the client user.
 func New(engine Engine, user flows.UserKey, in io.Reader, out io.Writer, opts ...Option) *Adapter {
 	a := &Adapter{engine: engine, user: user, in: in, out: out, files: filepath.Join(os.TempDir(), "interlude"), log: slog.Default()}
@@ -73,7 +117,16 @@ func New(engine Engine, user flows.UserKey, in io.Reader, out io.Writer, opts ..
 
 // Run talks until the input ends, the client types /quit, or ctx is cancelled.
 func (a *Adapter) Run(ctx context.Context) error {
-	fmt.Fprintln(a.out, "Interlude console. Type /start to begin, /help for help, /quit to leave.")
+	fmt.Fprintln(a.out, a.text(ctx, "console_banner", nil))
+	if tx, ok := a.engine.(Texts); ok {
+		if s := tx.Text(ctx, a.user, a.hint, "storage_line", nil); s != "" {
+			fmt.Fprintln(a.out, s)
+		}
+	}
+	if a.logAt != "" {
+		fmt.Fprintln(a.out, a.text(ctx, "console_log", map[string]string{"path": a.logAt}))
+	}
+	fmt.Fprintln(a.out)
 	if outs, err := a.engine.Resume(ctx, a.user); err != nil {
 		return fmt.Errorf("resume: %w", err)
 	} else {
@@ -118,15 +171,16 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 func (a *Adapter) send(ctx context.Context, line string) {
-	in := flows.Inbound{User: a.user, Text: line}
+	in := flows.Inbound{User: a.user, Text: line, LanguageHint: a.hint}
 	if id, ok := a.button(line); ok {
-		in = flows.Inbound{User: a.user, Button: id}
+		in = flows.Inbound{User: a.user, Button: id, LanguageHint: a.hint}
 	}
 	outs, err := a.engine.Handle(ctx, in)
 	if err != nil {
 		a.log.Error("message not applied", "user", a.user.String(), "err", err)
+		msg := a.text(ctx, "not_saved", nil)
 		a.mu.Lock()
-		fmt.Fprintln(a.out, "Sorry, I could not save that just now, so nothing changed. Please send it again in a moment.")
+		fmt.Fprintln(a.out, msg)
 		a.mu.Unlock()
 		return
 	}
@@ -149,6 +203,10 @@ func (a *Adapter) button(line string) (string, bool) {
 }
 
 func (a *Adapter) show(outs []flows.Outbound) {
+	ctx := context.Background() // a quick read of the client's language; show never fails
+	// The console's own words are looked up before the lock: the engine may read the store.
+	saved := a.text(ctx, "console_file", map[string]string{"path": "{path}"})
+	failed := a.text(ctx, "console_file_failed", map[string]string{"name": "{name}", "error": "{error}"})
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, o := range outs {
@@ -170,22 +228,55 @@ func (a *Adapter) show(outs []flows.Outbound) {
 			}
 			path, err := a.write(f)
 			if err != nil {
-				fmt.Fprintf(a.out, "(could not write %s: %v)\n", f.Name, err)
+				fmt.Fprintln(a.out, strings.NewReplacer("{name}", f.Name, "{error}", err.Error()).Replace(failed))
 				continue
 			}
-			fmt.Fprintf(a.out, "[file written: %s]\n", path)
+			fmt.Fprintln(a.out, strings.ReplaceAll(saved, "{path}", path))
 		}
 		fmt.Fprintln(a.out)
 	}
 }
 
+// write saves a file in the client's own folder under the files directory, never over an
+// earlier one: a second summary the same day becomes "name-2.md".
 func (a *Adapter) write(f *flows.File) (string, error) {
-	if err := os.MkdirAll(a.files, 0o700); err != nil {
+	dir := filepath.Join(a.files, userDir(a.user))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	path := filepath.Join(a.files, filepath.Base(f.Name))
-	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
-		return "", err
+	base := filepath.Base(f.Name)
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for n := 1; ; n++ {
+		name := base
+		if n > 1 {
+			name = stem + "-" + strconv.Itoa(n) + ext
+		}
+		path := filepath.Join(dir, name)
+		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = fh.Write(f.Data)
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return "", err
+		}
+		return filepath.Abs(path)
 	}
-	return filepath.Abs(path)
+}
+
+// userDir is a folder name for a console client that cannot leave the files directory.
+func userDir(u flows.UserKey) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == os.PathSeparator || r < ' ' {
+			return '_'
+		}
+		return r
+	}, strings.TrimLeft(string(u.ID), "."))
 }

@@ -49,12 +49,34 @@ func TestNumbersAndLabelsPressButtons(t *testing.T) {
 	if !strings.Contains(out.String(), "  1) Calm\n  2) Tired\n") {
 		t.Errorf("buttons not shown as a numbered list:\n%s", out.String())
 	}
-	// A file name from the engine cannot escape the files directory.
-	data, err := os.ReadFile(filepath.Join(dir, "summary.md"))
-	if err != nil || string(data) != "# Summary" {
-		t.Errorf("file not written in %s: %v", dir, err)
+	// A file name from the engine cannot escape the client's folder, and a second file of the
+	// same name does not overwrite the first.
+	for _, name := range []string{"summary.md", "summary-2.md", "summary-4.md"} {
+		data, err := os.ReadFile(filepath.Join(dir, "me", name))
+		if err != nil || string(data) != "# Summary" {
+			t.Errorf("file %s not written in %s: %v", name, dir, err)
+		}
+		if !strings.Contains(out.String(), "[file saved: "+filepath.Join(dir, "me", name)+"]") {
+			t.Errorf("file path of %s not printed:\n%s", name, out.String())
+		}
 	}
-	if !strings.Contains(out.String(), "[file written: "+filepath.Join(dir, "summary.md")+"]") {
-		t.Errorf("file path not printed:\n%s", out.String())
+}
+
+// TestPromptComesBackAfterAReminder: a message the bot sends on its own, while the client is
+// at the prompt, is followed by the prompt again; another client's reminder is not shown.
+func TestPromptComesBackAfterAReminder(t *testing.T) {
+	var out bytes.Buffer
+	user := flows.UserKey{Platform: flows.Console, ID: "me"}
+	a := console.New(&recorder{}, user, strings.NewReader(""), &out, console.WithPrompt(true), console.WithFilesDir(t.TempDir()))
+	if err := a.Send(context.Background(), user, []flows.Outbound{{Text: "Time for your check-in"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasSuffix(got, "Time for your check-in\n\n> ") {
+		t.Errorf("after a reminder: %q", got)
+	}
+	out.Reset()
+	_ = a.Send(context.Background(), flows.UserKey{Platform: flows.Console, ID: "other"}, []flows.Outbound{{Text: "not yours"}})
+	if out.Len() != 0 {
+		t.Errorf("another client's reminder shown: %q", out.String())
 	}
 }

@@ -243,7 +243,7 @@ func (a *Adapter) InvalidRequests() int { return a.invalid.count(time.Now()) }
 var options = map[string]struct{ name, en, de string }{
 	"session":  {"when", "e.g. thu 18:30, every other tuesday 6:30pm, none", "z. B. Do 18:30, jeden zweiten Dienstag 18:30, keiner"},
 	"schedule": {"when", "e.g. sunday 19:00", "z. B. Sonntag 19:00"},
-	"timezone": {"zone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Abweichung"},
+	"timezone": {"zone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Zeitverschiebung"},
 	"pause":    {"until", "e.g. 2027-01-06 or 2 weeks", "z. B. 6.1.2027 oder 2 Wochen"},
 }
 

@@ -90,7 +90,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 	consoleMode := cmd == "console" || !cfg.Platforms()
-	logger := newLogger(cfg, stderr, consoleMode)
+	logger, logPath := newLogger(cfg, stderr, consoleMode), ""
+	if consoleMode {
+		logger, logPath = consoleLogger(cfg, stderr) // the chat shows no log lines
+	}
 	slog.SetDefault(logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -121,6 +124,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		logger.Warn("INTERLUDE_ENCRYPTION_KEY is not set: what clients write is stored unencrypted")
 	}
 
+	metrics.InitCrisisEvents(flows.CrisisEvents)
 	engine := flows.New(lib, st, flows.Options{
 		ConsentVersion: cfg.ConsentVersion,
 		Retention:      cfg.Retention,
@@ -128,13 +132,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Wakes:          st,
 		Deliveries:     st,
 		Crisis:         crisis,
+		Observer:       metrics.Engine{},
 		Storage:        storageOf(cfg, sealer),
 		Policy: flows.Policy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo, NoQuiet: cfg.QuietFrom == cfg.QuietTo,
 			Grace: cfg.ReminderGrace, NudgeAfter: cfg.NudgeAfter, SkipAfterManual: cfg.SkipAfterManual},
 	})
 
 	if consoleMode {
-		a := console.New(engine, consoleUser(), stdin, stdout, console.WithPrompt(isTerminal(stdin)), console.WithLogger(logger))
+		a := console.New(engine, consoleUser(), stdin, stdout, consoleOptions(stdin, logger, logPath)...)
 		disp := scheduler.New(engine, st, map[flows.Platform]flows.Sender{flows.Console: a}, scheduler.WithLogger(logger))
 		schedCtx, stopSched := context.WithCancel(ctx)
 		schedDone := make(chan struct{})
@@ -340,7 +345,7 @@ func consoleUser() flows.UserKey {
 	return flows.UserKey{Platform: flows.Console, ID: flows.UserID(name)}
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -249,10 +249,10 @@ func TestTelegramClientJourney(t *testing.T) {
 	r.expect(ana, "How has your week been")
 	r.say(ana, "I want to end my life")
 	crisis := r.expect(ana, "TelefonSeelsorge")
-	if text := visible(crisis); !strings.Contains(text, "nobody reads") || !strings.Contains(text, "continue where we were") {
+	if text := visible(crisis); !strings.HasPrefix(text, "I'm really glad you told me.") || !strings.Contains(text, "nobody reads") {
 		t.Errorf("crisis reply: %q", text)
 	}
-	r.press(ana, crisis, "Continue")
+	r.press(ana, crisis, "Go on with what we were doing")
 	r.expect(ana, "How has your week been")
 
 	// /forget erases every key of the client.

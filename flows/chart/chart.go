@@ -54,6 +54,9 @@ type Week struct {
 	Start time.Time
 	// Mood is the week's (average) mood, or nil for a week without answer.
 	Mood *float64
+	// Answers are the week's check-ins, drawn as points of their own around the week's line
+	// (so that one very hard day is not hidden in an average).
+	Answers []Answer
 }
 
 // Answer is one dated mood answer of a client.
@@ -77,6 +80,9 @@ type Labels struct {
 	// empty means DefaultDateLayout. Go formats month names in English only,
 	// so use a numeric layout such as "2.1." for other languages.
 	DateLayout string
+	// Low and High say what the ends of the scale mean ("very hard", "very good"); they are
+	// written next to 1 and 10 on the Y axis. Empty means the number alone.
+	Low, High string
 }
 
 // point is one answered week on the chart: X is the week's index in the
@@ -89,6 +95,7 @@ var (
 	ink        = color.RGBA{R: 0x45, G: 0x55, B: 0x60, A: 0xff}
 	faint      = color.RGBA{R: 0xdf, G: 0xe6, B: 0xea, A: 0xff}
 	teal       = color.RGBA{R: 0x2f, G: 0x85, B: 0x8c, A: 0xff}
+	light      = color.RGBA{R: 0x8f, G: 0xc4, B: 0xc8, A: 0xff}
 )
 
 // Mood draws the weeks (oldest first) as a Width×Height PNG: mood on a fixed
@@ -129,7 +136,14 @@ func Mood(weeks []Week, l Labels) ([]byte, error) {
 	p.Y.Min, p.Y.Max = MinMood, MaxMood
 	var yTicks plot.ConstantTicks
 	for m := MinMood; m <= MaxMood; m++ {
-		yTicks = append(yTicks, plot.Tick{Value: float64(m), Label: strconv.Itoa(m)})
+		label := strconv.Itoa(m)
+		switch {
+		case m == MinMood && l.Low != "":
+			label = l.Low + "  " + label
+		case m == MaxMood && l.High != "":
+			label = l.High + "  " + label
+		}
+		yTicks = append(yTicks, plot.Tick{Value: float64(m), Label: label})
 	}
 	p.Y.Tick.Marker = yTicks
 
@@ -162,6 +176,26 @@ func Mood(weeks []Week, l Labels) ([]byte, error) {
 	radius := vg.Length(5)
 	if len(weeks) > 26 {
 		radius = 3.5 // half a year or more: smaller dots so the line stays readable
+	}
+	// Each check-in is a small light point at its day within the week; the weekly line and
+	// its dots go on top.
+	var singles plotter.XYs
+	for i, w := range weeks {
+		for _, a := range w.Answers {
+			if math.IsNaN(a.Mood) || math.IsInf(a.Mood, 0) {
+				continue
+			}
+			day := float64((int(a.At.In(w.Start.Location()).Weekday())+6)%7) - 3
+			singles = append(singles, plotter.XY{X: float64(i) + day/8, Y: min(max(a.Mood, MinMood), MaxMood)})
+		}
+	}
+	if len(singles) > 0 {
+		pts, err := plotter.NewScatter(singles)
+		if err != nil {
+			return nil, err
+		}
+		pts.GlyphStyle = draw.GlyphStyle{Color: light, Radius: radius * 0.6, Shape: draw.CircleGlyph{}}
+		p.Add(pts)
 	}
 	for _, seg := range segs {
 		xys := make(plotter.XYs, len(seg))
@@ -260,6 +294,7 @@ func WeeksFrom(answers []Answer, from, to time.Time, loc *time.Location) []Week 
 		}
 		sums[i] += a.Mood
 		counts[i]++
+		weeks[i].Answers = append(weeks[i].Answers, a)
 	}
 	for i := range weeks {
 		if counts[i] > 0 {

@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	_ "time/tzdata" // the zone tests must not depend on the host's zoneinfo
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func mood(v float64) *float64 { return &v }
@@ -213,7 +215,7 @@ func TestWeeksFrom(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := WeeksFrom(tt.answers, tt.from, tt.to, tt.loc)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Week{}, "Answers")); diff != "" {
 				t.Errorf("WeeksFrom() mismatch (-want +got):\n%s", diff)
 			}
 			for _, w := range got {
@@ -225,8 +227,43 @@ func TestWeeksFrom(t *testing.T) {
 	}
 }
 
+// TestWeeksKeepEachCheckin: a week keeps its single check-ins beside its average, so that one
+// very hard day is drawn and not only hidden in the mean.
+func TestWeeksKeepEachCheckin(t *testing.T) {
+	mon := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	answers := []Answer{{At: mon, Mood: 2}, {At: mon.AddDate(0, 0, 4), Mood: 8}, {At: mon.AddDate(0, 0, 14), Mood: 6}}
+	weeks := WeeksFrom(answers, mon, mon.AddDate(0, 0, 14), time.UTC)
+	if len(weeks) != 3 || *weeks[0].Mood != 5 || len(weeks[0].Answers) != 2 || weeks[1].Mood != nil || len(weeks[1].Answers) != 0 || len(weeks[2].Answers) != 1 {
+		t.Fatalf("weeks: %+v", weeks)
+	}
+	with, err := Mood(weeks, exampleLabels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range weeks {
+		weeks[i].Answers = nil
+	}
+	without, err := Mood(weeks, exampleLabels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(b []byte) int {
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pixelsOf(img, light)
+	}
+	if count(with) == 0 || count(without) != 0 {
+		t.Errorf("single check-ins: %d light pixels with them, %d without", count(with), count(without))
+	}
+}
+
 // dataPixels counts the pixels drawn in the data colour.
-func dataPixels(img image.Image) int {
+func dataPixels(img image.Image) int { return pixelsOf(img, teal) }
+
+func pixelsOf(img image.Image, c color.RGBA) int {
+	teal := c
 	n := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
@@ -303,6 +340,16 @@ func TestMoodExample(t *testing.T) {
 		"-nodata": {weeksOf(gap, gap, gap, gap), exampleLabels},
 		"-one":    {weeksOf(gap, gap, 6), exampleLabels},
 		"-52":     {year(), exampleLabels},
+		"-new": {WeeksFrom([]Answer{{At: time.Date(2026, 3, 3, 19, 0, 0, 0, time.UTC), Mood: 4}, {At: time.Date(2026, 3, 6, 19, 0, 0, 0, time.UTC), Mood: 5}},
+			time.Date(2026, 3, 3, 19, 0, 0, 0, time.UTC), time.Date(2026, 3, 6, 20, 0, 0, 0, time.UTC), time.UTC),
+			Labels{Title: "Deine Stimmung: jeder Check-in und der Wochendurchschnitt", XAxis: "Woche", YAxis: "Stimmung", DateLayout: "2.1.", Low: "sehr schwer", High: "sehr gut"}},
+		"-singles": {WeeksFrom([]Answer{
+			{At: time.Date(2026, 3, 2, 19, 0, 0, 0, time.UTC), Mood: 2}, {At: time.Date(2026, 3, 6, 19, 0, 0, 0, time.UTC), Mood: 8},
+			{At: time.Date(2026, 3, 10, 19, 0, 0, 0, time.UTC), Mood: 6},
+			{At: time.Date(2026, 3, 24, 19, 0, 0, 0, time.UTC), Mood: 7}, {At: time.Date(2026, 3, 29, 19, 0, 0, 0, time.UTC), Mood: 4},
+			{At: time.Date(2026, 3, 31, 19, 0, 0, 0, time.UTC), Mood: 6},
+		}, time.Date(2026, 3, 2, 19, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 19, 0, 0, 0, time.UTC), time.UTC),
+			Labels{Title: "Your mood: each check-in, and the weekly average", XAxis: "Week", YAxis: "Mood", Low: "very hard", High: "very good"}},
 	} {
 		b, err := Mood(c.weeks, c.labels)
 		if err != nil {

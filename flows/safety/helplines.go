@@ -167,6 +167,33 @@ func (h Helplines) Text(locale string) string {
 		b.WriteString(t("emergency_unknown"))
 	}
 	b.WriteString("\n")
+	if len(h.Lines) > 0 {
+		b.WriteString("\n" + t("lines") + "\n")
+	}
+	h.contacts(&b, locale)
+	if h.Fallback.URL != "" {
+		key := "fallback"
+		if len(h.Lines) == 0 {
+			key = "fallback_only"
+		}
+		b.WriteString("\n" + t(key, "{url}", h.Fallback.URL) + "\n")
+	}
+	return b.String()
+}
+
+// LinesText renders the crisis lines and the out-of-hours contact alone, one per line, for the
+// professionals step of the safety plan.
+func (h Helplines) LinesText(locale string) string {
+	var b strings.Builder
+	h.contacts(&b, locale)
+	return strings.TrimSpace(b.String())
+}
+
+// contacts writes the crisis lines, then the out-of-hours contact under its heading.
+func (h Helplines) contacts(b *strings.Builder, locale string) {
+	t := func(key string, args ...string) string {
+		return strings.NewReplacer(args...).Replace(text(h.texts, locale, key))
+	}
 	contact := func(c Contact) {
 		allFree := c.Free.all(c)
 		way := func(s string, free bool) string {
@@ -207,24 +234,13 @@ func (h Helplines) Text(locale string) string {
 			b.WriteString("  " + c.URL + "\n")
 		}
 	}
-	if len(h.Lines) > 0 {
-		b.WriteString("\n" + t("lines") + "\n")
-		for _, c := range h.Lines {
-			contact(c)
-		}
+	for _, c := range h.Lines {
+		contact(c)
 	}
 	if h.OutOfHours != nil {
 		b.WriteString("\n" + t("out_of_hours") + "\n")
 		contact(*h.OutOfHours)
 	}
-	if h.Fallback.URL != "" {
-		key := "fallback"
-		if len(h.Lines) == 0 {
-			key = "fallback_only"
-		}
-		b.WriteString("\n" + t(key, "{url}", h.Fallback.URL) + "\n")
-	}
-	return b.String()
 }
 
 // text returns the text for key in locale ("de", "de-AT", "de_CH" all mean

@@ -1,0 +1,16 @@
+package flows
+
+import "context"
+
+// Text renders a strings-table entry in the client's language (their chosen one, else the
+// platform's hint), for adapters that say something of their own, such as the console's
+// banner. It reads the client's state and never writes it.
+func (e *Engine) Text(ctx context.Context, user UserKey, hint, key string, vals map[string]string) string {
+	locale := e.localeFor(hint)
+	if snap, err := e.store.Load(ctx, user, ""); err == nil {
+		if st, err := decodeState(snap.State); err == nil && st.Locale != "" {
+			locale = st.Locale
+		}
+	}
+	return fill(e.lib.String(e.lib.variant(key, e.opts.Storage), locale), vals)
+}

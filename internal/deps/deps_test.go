@@ -1,0 +1,49 @@
+// Package deps holds a test that keeps the project's dependencies pointing one way.
+package deps
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// rules: a package, and the packages it must never link (directly or through others).
+var rules = []struct {
+	pkg     string
+	never   []string
+	because string
+}{
+	{"github.com/interlude-bot/interlude/flows", []string{
+		"github.com/redis/go-redis/v9", "github.com/bwmarrin/discordgo", "github.com/go-telegram/bot",
+		"github.com/prometheus/client_golang/prometheus", "github.com/alicebob/miniredis/v2",
+		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/metrics",
+	}, "the engine defines what it needs (Store, Sender, Observer); storage, platforms and metrics plug in"},
+	{"github.com/interlude-bot/interlude/flows/safety", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/flows",
+	}, "the crisis path works from memory alone, and is a leaf"},
+	{"github.com/interlude-bot/interlude/scheduler/when", []string{
+		"github.com/interlude-bot/interlude/flows", "github.com/interlude-bot/interlude/store",
+		"github.com/interlude-bot/interlude/scheduler", "github.com/redis/go-redis/v9",
+	}, "time parsing is a leaf that anything may use"},
+}
+
+func TestDependenciesPointOneWay(t *testing.T) {
+	for _, r := range rules {
+		out, err := exec.Command("go", "list", "-deps", r.pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", r.pkg, err)
+		}
+		deps := map[string]bool{}
+		for _, d := range strings.Fields(string(out)) {
+			deps[d] = true
+		}
+		if len(deps) < 5 {
+			t.Fatalf("go list -deps %s listed only %d packages", r.pkg, len(deps))
+		}
+		for _, n := range r.never {
+			if deps[n] {
+				t.Errorf("%s links %s: %s", r.pkg, n, r.because)
+			}
+		}
+	}
+}

@@ -55,7 +55,8 @@ func (t *turn) loadEntries() []Entry {
 		}
 		out = append(out, e)
 	}
-	return out
+	// A flow left in this very turn (/prepare in the middle of /reflect) is history already.
+	return append(out, t.entries...)
 }
 
 func (t *turn) zone() *time.Location {

@@ -144,3 +144,18 @@ func TestGermanRatingsAndNotice(t *testing.T) {
 		t.Errorf("/prepare auf Deutsch: %q", got)
 	}
 }
+
+// /prepare in the middle of /reflect: the ratings just given count for the notice.
+func TestPrepareRightAfterAnUnfinishedReflectionSeesItsRatings(t *testing.T) {
+	e, now := clocked(t)
+	c := onboarded(t, e, "midway")
+	rate(c, "5", "4", "4")
+	*now = now.Add(7 * 24 * time.Hour)
+	c.send("/reflect")
+	c.press("3")
+	c.press("4")
+	c.press("4")
+	if got := joined(c.send("/prepare")); !strings.Contains(got, "Your last session felt less like you were being heard than the one before.") {
+		t.Errorf("/prepare does not see the reflection it interrupted: %q", got)
+	}
+}

@@ -60,6 +60,7 @@ func (t *turn) reflectionNote(entries []Entry, since time.Time) string {
 	if v := last.Answers["felt"]; v != "" {
 		lines = append(lines, fill(t.str("reflected_felt"), map[string]string{"felt": t.answerLabel("reflect", "felt", v)}))
 	}
+	lines = append(lines, t.reflectedRatings(*last)...)
 	if v := last.Answers["off_moment"]; v != "" {
 		lines = append(lines, fill(t.str("reflected_off"), map[string]string{"moment": t.quote(v, 300)}))
 	}

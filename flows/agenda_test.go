@@ -105,11 +105,15 @@ func TestReflectRecordsWithoutAdviceAndFeedsTheNextPrepare(t *testing.T) {
 
 	clk.wait(time.Hour)
 	c.send("/reflect")
-	c.press("Mixed")
+	c.press("4")
+	c.press("3")
+	c.press("4")
+	c.send("/skip")
 	var said []string
 	said = append(said, joined(c.press("Yes")))
 	said = append(said, joined(c.send("She looked at the clock while I was talking")))
-	said = append(said, joined(c.send("Say no once")))
+	c.send("Say no once")
+	said = append(said, joined(c.press("No")))
 	for _, s := range said {
 		for _, advice := range []string{"It can really help", "should", "makes the work stronger", "try to"} {
 			if strings.Contains(s, advice) {
@@ -124,7 +128,7 @@ func TestReflectRecordsWithoutAdviceAndFeedsTheNextPrepare(t *testing.T) {
 
 	clk.wait(time.Hour)
 	got := joined(c.send("/prepare"))
-	for _, w := range []string{"After your last session you noted:", "Mixed", "She looked at the clock while I was talking", "Say no once"} {
+	for _, w := range []string{"After your last session you noted:", "How it felt (heard · what matters · the way you work, 1–5): 4 · 3 · 4", "She looked at the clock while I was talking", "Say no once"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("the next /prepare does not show %q:\n%s", w, got)
 		}

@@ -395,6 +395,9 @@ func (t *turn) command(text string) {
 		t.skip()
 		return
 	case "history":
+		if t.longViewCommand(arg) {
+			return
+		}
 		t.history()
 		return
 	case "settings":
@@ -575,6 +578,9 @@ func (t *turn) buttons(s *Step) []Button {
 	}
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			return t.dynamicButtons(s, t.buttonID)
+		}
 		for i, o := range s.Options {
 			lbl := o.Label
 			buttons = append(buttons, Button{ID: t.buttonID(i), Label: t.e.lib.Render(&lbl, t.locale())})
@@ -635,6 +641,7 @@ func (t *turn) render(txt *Text) string {
 	if vals["zone"] == "" {
 		vals["zone"] = "UTC"
 	}
+	t.fillBetween(raw, vals)
 	for k, v := range t.st.Vars {
 		vals[k] = v
 	}
@@ -649,6 +656,9 @@ func (t *turn) render(txt *Text) string {
 func (t *turn) press(id string) {
 	if isCrisisButton(id) {
 		t.crisisAnswer(id)
+		return
+	}
+	if t.pressBetween(id) {
 		return
 	}
 	if cmd, ok := strings.CutPrefix(id, commandButton); ok && greetingCommands[cmd] {
@@ -670,6 +680,10 @@ func (t *turn) press(id string) {
 	}
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			t.pressDynamic(s, idx)
+			return
+		}
 		if idx < len(s.Options) {
 			o := s.Options[idx]
 			t.accept(s, o.StoredValue(), o.Next)
@@ -737,6 +751,10 @@ func (t *turn) text(text string) {
 	}
 	switch s.Kind {
 	case KindChoice:
+		if s.OptionsFrom != "" {
+			t.textDynamic(s, text)
+			return
+		}
 		if i, ok := matchOption(t, s, text); ok {
 			o := s.Options[i]
 			t.accept(s, o.StoredValue(), o.Next)
@@ -919,6 +937,9 @@ func (t *turn) lookup(name string) string {
 		return t.st.Schedule.Appointment.Kind.String()
 	case "profile.checkin_quiet":
 		return strconv.FormatBool(t.quietNote() != "")
+	}
+	if v, ok := t.lookupBetween(name); ok {
+		return v
 	}
 	return t.st.Vars[name]
 }

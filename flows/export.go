@@ -23,6 +23,8 @@ type Export struct {
 	Schedule   ExportSchedule `json:"schedule"`
 	Agenda     []AgendaItem   `json:"agenda"`
 	Intention  string         `json:"intention,omitempty"`
+	// Goals are the client's goals, open and closed, with their check-in answers.
+	Goals []Goal `json:"goals"`
 	// Current is the conversation in progress, if any, with its answers so far.
 	Current *Entry `json:"current,omitempty"`
 	// Entries are the finished or left conversations, oldest first; prompt ids in answers are
@@ -111,6 +113,7 @@ func (t *turn) exportOf(entries []Entry) Export {
 			LastManual: sc.LastManual},
 		Agenda:    st.Agenda,
 		Intention: st.Intention,
+		Goals:     st.Goals,
 		Entries:   entries,
 		Bookkeeping: ExportBookkeeping{Flow: st.Flow, Step: st.Step, Asked: st.Ask, Prompt: st.Prompt, Rotation: st.Rotation,
 			Fired: sc.Fired, Pending: sc.Pending, Sent: sc.Sent, ManualFlow: sc.ManualFlow, LastUpdate: st.LastUpdate, Ended: st.Ended,
@@ -122,6 +125,9 @@ func (t *turn) exportOf(entries []Entry) Export {
 	}
 	if x.Agenda == nil {
 		x.Agenda = []AgendaItem{}
+	}
+	if x.Goals == nil {
+		x.Goals = []Goal{}
 	}
 	if x.Entries == nil {
 		x.Entries = []Entry{}
@@ -199,7 +205,7 @@ func (t *turn) exportMarkdown(x Export) string {
 	b.WriteString("# " + t.str("export_title") + "\n\n")
 	b.WriteString("*" + t.str("summary_disclaimer") + "*\n\n")
 	b.WriteString(fill(t.str("export_exported"), map[string]string{"date": t.longDate(x.ExportedAt)}) + "\n")
-	for _, section := range []func(*strings.Builder, Export){t.mdSettings, t.mdAgenda, t.mdIntention, t.mdSafetyPlan, t.mdEntries} {
+	for _, section := range []func(*strings.Builder, Export){t.mdSettings, t.mdAgenda, t.mdIntention, t.mdGoals, t.mdSafetyPlan, t.mdEntries} {
 		section(&b, x)
 	}
 	return b.String()

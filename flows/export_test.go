@@ -29,6 +29,7 @@ var exported = map[string]func(st flows.State, x flows.Export) (any, any){
 	"Since":      func(st flows.State, x flows.Export) (any, any) { return st.Since, x.Profile.Since },
 	"Agenda":     func(st flows.State, x flows.Export) (any, any) { return st.Agenda, x.Agenda },
 	"Intention":  func(st flows.State, x flows.Export) (any, any) { return st.Intention, x.Intention },
+	"Goals":      func(st flows.State, x flows.Export) (any, any) { return st.Goals, x.Goals },
 	"Prompt":     func(st flows.State, x flows.Export) (any, any) { return st.Prompt, x.Bookkeeping.Prompt },
 	"Rotation":   func(st flows.State, x flows.Export) (any, any) { return st.Rotation, x.Bookkeeping.Rotation },
 	"Active":     func(st flows.State, x flows.Export) (any, any) { return st.Active, x.Profile.Active },
@@ -205,7 +206,10 @@ func TestExportKeepsTheQuestionAsAsked(t *testing.T) {
 	e, _ := newMemEngine(t, flows.Options{})
 	c := onboarded(t, e, "asked")
 	c.send("/reflect")
-	c.press("Mixed")
+	c.press("4")
+	c.press("3")
+	c.press("4")
+	c.send("/skip")
 	c.press("Yes")
 	c.send("She looked at the clock")
 	c.send("/skip")
@@ -220,7 +224,7 @@ func TestExportKeepsTheQuestionAsAsked(t *testing.T) {
 	}
 	for _, w := range []string{
 		"# Meine Interlude-Daten", "## Meine Einstellungen", "Nach einer Stunde",
-		"**How did your last session feel?**\n\nMixed",
+		"**“We worked on what matters to me.”**\n\n3",
 		"**Was there a moment that felt off, when you felt misunderstood, rushed or not heard?**\n\nYes",
 		"Check-ins: sonntags um 19:00\n", "Meine Stunden: jeden Donnerstag um 10:00\n",
 	} {

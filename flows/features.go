@@ -55,7 +55,8 @@ func (t *turn) loadEntries() []Entry {
 		}
 		out = append(out, e)
 	}
-	return out
+	// A flow left in this very turn (/prepare in the middle of /reflect) is history already.
+	return append(out, t.entries...)
 }
 
 func (t *turn) zone() *time.Location {
@@ -94,7 +95,7 @@ func (t *turn) history() {
 		}
 	}
 	if len(checkins) == 0 {
-		t.say(t.str("history_empty"))
+		t.say(t.str("history_empty") + t.historyMore(entries))
 		t.reask()
 		return
 	}
@@ -112,7 +113,8 @@ func (t *turn) history() {
 			b.WriteString("\n  " + t.quote(m, 140))
 		}
 	}
-	out := Outbound{Text: b.String()}
+	b.WriteString(t.historyMore(entries))
+	out := Outbound{Text: b.String(), Buttons: t.longViewButtons()}
 	if png, err := t.moodChart(entries, 12); err == nil {
 		out.Image = &File{Name: "mood-" + t.now.Format("2006-01-02") + ".png", MIME: "image/png", Data: png}
 	} else {
@@ -309,4 +311,5 @@ func (t *turn) summary() {
 		Text: msg.String(),
 		File: &File{Name: "session-summary-" + t.now.In(t.zone()).Format("2006-01-02") + ".md", MIME: "text/markdown", Data: []byte(md.String())},
 	})
+	t.briefPDF(open)
 }

@@ -96,7 +96,7 @@ func TestGoldenConversations(t *testing.T) {
 			"#wait 72h",
 			"/prepare", "How I keep saying yes", "The summaries at the end help me", "/skip",
 			"#wait 26h",
-			"/reflect", "[Mixed]", "[Yes]", "She looked at the clock while I was talking", "Say no once",
+			"/reflect", "[4]", "[3]", "[4]", "/skip", "[Yes]", "She looked at the clock while I was talking", "Say no once",
 			"#wait 100h",
 			"/checkin", "/cancel",
 		},
@@ -137,8 +137,8 @@ func TestGoldenConversations(t *testing.T) {
 			"/prepare", "/cancel", // the item is still on the list before the session
 			"/settings", "/schedule", "/cancel", "/session", "/cancel",
 			"#at 2026-12-03T13:00:00Z", // after Thursday's session
-			"/reflect", l("[Mixed]", "[Gemischt]"), l("[Yes]", "[Ja]"), l("She looked at the clock", "Sie hat auf die Uhr geschaut"),
-			l("Say no once", "Einmal Nein sagen"),
+			"/reflect", "[3]", "[4]", "[3]", "/skip", l("[Yes]", "[Ja]"), l("She looked at the clock", "Sie hat auf die Uhr geschaut"),
+			l("Say no once", "Einmal Nein sagen"), l("[No]", "[Nein]"),
 			"#wait 1h",
 			"/prepare", "/cancel", // the reflection opens the next /prepare; the item is gone
 			"#at 2026-12-09T05:27:00Z", // Wednesday 06:27: a check-in by hand skips tonight's

@@ -104,6 +104,9 @@ type Step struct {
 	Prompt bool `yaml:"prompt"`
 	// Validate names an input check for free text (see Validators), e.g. "zone".
 	Validate string `yaml:"validate"`
+	// OptionsFrom makes a choice take its buttons from the client's state instead of Options
+	// (one of dynamicChoices: "goals_open", "goals_checkin").
+	OptionsFrom string `yaml:"options_from"`
 	// Store names where the answer goes: a flow variable, or "profile.<field>".
 	Store string `yaml:"store"`
 	Next  string `yaml:"next"`
@@ -454,6 +457,10 @@ func (l *Library) check() Problems {
 			}
 		}
 		for loc, s := range byLocale {
+			if !slices.Contains(locales, loc) {
+				// Most often an unquoted comma in a YAML flow mapping: {de: a, b} makes "b" a key.
+				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q has text for undeclared language %q (quote a text that has a comma)", key, loc)})
+			}
 			if len([]rune(s)) > MaxTextLen {
 				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q (%s) is %d characters, over the %d limit", key, loc, len([]rune(s)), MaxTextLen)})
 			}
@@ -563,7 +570,10 @@ func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 		text("text", s.Text, false)
 	case KindChoice:
 		text("text", s.Text, true)
-		if len(s.Options) == 0 {
+		if s.OptionsFrom != "" && !slices.Contains(dynamicChoices, s.OptionsFrom) {
+			bad("unknown options_from %q (known: %s)", s.OptionsFrom, strings.Join(dynamicChoices, ", "))
+		}
+		if len(s.Options) == 0 && s.OptionsFrom == "" {
 			bad("a choice needs options")
 		}
 		ids := map[string]bool{}

@@ -28,6 +28,15 @@ func TestBrokenLibraryNamesFileAndLine(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"syntax", "flows:\n  - id: x\n    steps: [\n", "broken.yaml:3: did not find expected node content"},
+		{"unquoted comma in a string", "strings:\n  probe: {en: one, de: eins, zwei}\n", `string "probe" has text for undeclared language "zwei"`},
+		{"unknown options_from", `flows:
+  - id: x
+    steps:
+      - id: a
+        kind: choice
+        options_from: everything
+        text: {en: hi, de: hallo}
+`, `broken.yaml:4: flow x, step a: unknown options_from "everything"`},
 		{"unknown field", "flows:\n  - id: x\n    colour: red\n    steps: []\n", "broken.yaml:3: field colour not found"},
 		{"unknown step", `flows:
   - id: x

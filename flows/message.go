@@ -46,6 +46,9 @@ type Outbound struct {
 type Button struct {
 	ID    string
 	Label string
+	// Row, when not zero, groups buttons: buttons with the same Row share one row, in order
+	// (a check-in's row of answers per goal). Adapters lay out buttons without a Row themselves.
+	Row int
 }
 
 // File is a generated attachment.
@@ -107,7 +110,7 @@ func Merge(outs []Outbound) []Outbound {
 // Commands are the commands every platform offers, in menu order. Each has a description
 // "cmd_<name>" in the strings table.
 var Commands = []string{
-	"checkin", "prepare", "reflect", "history", "settings", "schedule", "session", "timezone",
+	"checkin", "prepare", "reflect", "goals", "history", "settings", "schedule", "session", "timezone",
 	"pause", "resume", "export", "forget", "language", "crisis", "safetyplan", "help", "cancel", "start",
 }
 
@@ -136,4 +139,20 @@ func SplitText(text string, limit int) []string {
 		parts = append(parts, text)
 	}
 	return parts
+}
+
+// Rows groups buttons that carry a Row into their rows, in order; nil when no button has one
+// (the adapter lays them out itself).
+func Rows(buttons []Button) [][]Button {
+	if len(buttons) == 0 || buttons[0].Row == 0 {
+		return nil
+	}
+	var rows [][]Button
+	for i, b := range buttons {
+		if i == 0 || b.Row != buttons[i-1].Row {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], b)
+	}
+	return rows
 }

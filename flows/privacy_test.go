@@ -23,6 +23,8 @@ var words = []string{
 	"afraid-to-mention-the-drinking",
 	"felt-rushed-at-the-end",
 	"walk-every-morning",
+	"she-checked-her-phone-while-i-spoke",
+	"practise-the-breathing-exercise",
 }
 
 // fullFlows walks a client through onboarding, a check-in, preparation, reflection, history
@@ -41,10 +43,16 @@ func fullFlows(t *testing.T, e *flows.Engine, id string) *client {
 	c.send(words[5])
 	c.send(words[6])
 	c.send("/reflect")
-	c.press("Hard")
+	c.press("2")
+	c.press("3")
+	c.press("2")
+	c.send(words[9])
 	c.press("Yes")
 	c.send(words[7])
 	c.send(words[8])
+	c.press("Yes, note it")
+	c.send(words[10])
+	c.press("Daily")
 	c.press("Keep it on the list")
 	c.send("/history")
 	return c

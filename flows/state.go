@@ -59,6 +59,9 @@ type State struct {
 	Safety SafetyState `json:"safety,omitzero" cbor:"50,keyasint,omitzero"`
 	// Plan is the client's safety plan; nil until they made one.
 	Plan *SafetyPlan `json:"safety_plan,omitempty" cbor:"51,keyasint,omitempty"`
+	// Goals are what the client and their therapist agreed to work on, open and closed
+	// (goals.go). Key 60: keys 40–59 are taken by work on other issues.
+	Goals []Goal `json:"goals,omitempty" cbor:"60,keyasint,omitempty"`
 }
 
 // Offer is one reading offered as a button.

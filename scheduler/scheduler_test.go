@@ -181,9 +181,13 @@ func TestAnsweredCheckinGetsNoNudgeAndRemembersTheIntention(t *testing.T) {
 	r := newRig(t, time.Date(2026, 11, 26, 12, 0, 0, 0, loc))
 	u := r.onboard("2", "Berlin", "later", "Sunday 19:00")
 	r.say(u, "/reflect")
-	r.say(u, "good")
+	r.say(u, "4") // the three session ratings, then no note
+	r.say(u, "5")
+	r.say(u, "4")
+	r.say(u, "/skip")
 	r.say(u, "no")
 	r.say(u, "Ask for help once")
+	r.say(u, "no") // no goal to note
 	r.runUntil(time.Date(2026, 11, 29, 19, 0, 0, 0, loc))
 	msgs := r.rec.to(u)
 	if len(msgs) != 1 || !strings.Contains(msgs[0].text, "“Ask for help once”") {
@@ -243,7 +247,7 @@ func TestSessionRemindersBeforeAndAfter(t *testing.T) {
 	if !msgs[0].at.Equal(time.Date(2026, 12, 2, 10, 0, 0, 0, loc)) || !strings.Contains(msgs[0].text, "Your session is tomorrow at 10:00") {
 		t.Errorf("preparation: %v %q", msgs[0].at.In(loc), msgs[0].text)
 	}
-	if !msgs[1].at.Equal(time.Date(2026, 12, 3, 13, 0, 0, 0, loc)) || !strings.Contains(msgs[1].text, "How did your last session feel?") {
+	if !msgs[1].at.Equal(time.Date(2026, 12, 3, 13, 0, 0, 0, loc)) || !strings.Contains(msgs[1].text, "“I felt heard and understood.”") {
 		t.Errorf("reflection: %v %q", msgs[1].at.In(loc), msgs[1].text)
 	}
 }

@@ -216,6 +216,9 @@ func (a *Adapter) show(outs []flows.Outbound) {
 		if len(o.Buttons) > 0 {
 			a.buttons = o.Buttons
 			for i, b := range o.Buttons {
+				if i > 0 && b.Row != 0 && b.Row != o.Buttons[i-1].Row {
+					fmt.Fprintln(a.out, "  --")
+				}
 				fmt.Fprintf(a.out, "  %d) %s\n", i+1, b.Label)
 			}
 		}

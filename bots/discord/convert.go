@@ -46,6 +46,21 @@ func components(buttons []flows.Button) []discordgo.MessageComponent {
 	if len(buttons) == 0 {
 		return nil
 	}
+	if rows := flows.Rows(buttons); rows != nil {
+		var out []discordgo.MessageComponent
+		for _, row := range rows[:min(len(rows), maxRows)] {
+			var r discordgo.ActionsRow
+			for _, b := range row[:min(len(row), maxButtonsInRow)] {
+				label := b.Label
+				if l := []rune(label); len(l) > maxLabel {
+					label = string(l[:maxLabel-1]) + "…"
+				}
+				r.Components = append(r.Components, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: b.ID})
+			}
+			out = append(out, r)
+		}
+		return out
+	}
 	buttons = buttons[:min(len(buttons), maxButtonsInRow*maxRows)]
 	perRow := maxButtonsInRow
 	for _, b := range buttons {

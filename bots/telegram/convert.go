@@ -126,6 +126,17 @@ func keyboard(buttons []flows.Button) *models.InlineKeyboardMarkup {
 	if len(buttons) == 0 {
 		return nil
 	}
+	if rows := flows.Rows(buttons); rows != nil {
+		var kb [][]models.InlineKeyboardButton
+		for _, row := range rows {
+			var r []models.InlineKeyboardButton
+			for _, b := range row {
+				r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.ID})
+			}
+			kb = append(kb, r)
+		}
+		return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	}
 	perRow := 1
 	short := true
 	for _, b := range buttons {

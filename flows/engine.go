@@ -257,7 +257,7 @@ func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
 	if string(state) == string(snap.State) && len(t.entries) == 0 && updateID == "" {
 		return nil, nil
 	}
-	c := &Change{Rev: snap.Rev, State: state, UpdateID: updateID, TTL: t.e.opts.Retention}
+	c := &Change{Rev: snap.Rev, State: state, UpdateID: updateID, TTL: t.e.opts.Retention, Tail: snap.Tail}
 	if !t.st.consented(t.e.opts.ConsentVersion) {
 		c.TTL = preConsentTTL
 	}

@@ -89,6 +89,10 @@ type Snapshot struct {
 	State []byte
 	// Seen is true when the inbound update was already applied.
 	Seen bool
+	// Tail is the store's own note, read with the state, about the client's latest history
+	// record (so that a new entry joins its month's record without another round trip). The
+	// engine hands it back unchanged in Change.Tail.
+	Tail []byte
 }
 
 // Change is what one handled message writes, all at once.
@@ -106,6 +110,8 @@ type Change struct {
 	TTL time.Duration
 	// Erase removes every key of the client instead of writing anything.
 	Erase bool
+	// Tail is Snapshot.Tail of the snapshot the change was computed from.
+	Tail []byte
 }
 
 // Store is what the engine needs from storage. The store package implements it on Redis.

@@ -74,19 +74,19 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat
 	keys := []string{rateKey(p, ""), rateKey(p, chat)}
 	intervals := []int64{interval(perSecond), interval(perChat)}
 	costs := []int{min(n, max(perSecond, 1)), min(n, max(perChat, 1))}
-	run := func(eval func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd) ([]*redis.Cmd, error) {
-		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.Cmd, len(keys))
-		for i := range keys {
-			cmds[i] = eval(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i])
-		}
-		_, err := pipe.Exec(ctx)
-		return cmds, err
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.Cmd, len(keys))
+	for i := range keys {
+		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i])
 	}
-	cmds, err := run(gcraScript.EvalSha)
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		// Not loaded yet on that server: send the script itself (Redis keeps it from then on).
-		cmds, _ = run(gcraScript.Eval)
+	_, _ = pipe.Exec(ctx)
+	for i, c := range cmds {
+		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+			// Not loaded yet on that server (on a Cluster, each master loads it on first use):
+			// this one again, with the script itself. The other one is not repeated, as it
+			// has taken its permits.
+			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i])
+		}
 	}
 	var wait time.Duration
 	granted, before := make([]int64, 2), make([]int64, 2)

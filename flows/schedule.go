@@ -290,9 +290,6 @@ func (e *Engine) Fire(ctx context.Context, user UserKey, k Reminder) (Fired, err
 	var res Fired
 	_, err := e.apply(ctx, user, "", func(t *turn) {
 		res = t.fire(k)
-		for i := range res.Out {
-			res.Out[i].Key = res.Key
-		}
 		// Only an occurrence sent before may have been delivered already (a first send has
 		// nothing to look up: one round trip less per reminder).
 		if res.Key != "" && res.Outcome == "resent" && e.deliveries != nil {

@@ -196,11 +196,16 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	if !ok {
 		lim = Limit{PerSecond: 1, PerChat: 1}
 	}
-	if !d.take(ctx, c, lim, len(outs), retry) {
+	at, ok := d.take(ctx, c, lim, len(outs), retry)
+	if !ok {
 		return
 	}
-	o.SentAt = d.now()
-	err = sender.Send(ctx, c.User, outs)
+	o.SentAt = at
+	if ks, ok := sender.(flows.KeyedSender); ok {
+		err = ks.SendKeyed(ctx, c.User, fired.Key, outs)
+	} else {
+		err = sender.Send(ctx, c.User, outs)
+	}
 	var rl *flows.RateLimitedError
 	switch {
 	case errors.Is(err, flows.ErrBlocked):
@@ -235,8 +240,9 @@ const maxWaitInPlace = 2 * time.Second
 // take takes n messages from the send budget of the claim's platform and chat. Over the budget,
 // a worker on the real clock waits for its turn in place (up to maxWaitInPlace: the engine has
 // decided and saved already, and every slot of the platform's budget counts); otherwise the
-// claim is put back for when the budget allows. It reports whether the messages may go.
-func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) bool {
+// claim is put back for when the budget allows. It reports whether the messages may go, and
+// the time they were granted at.
+func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (time.Time, bool) {
 	var waited time.Duration
 	for {
 		now := d.now()
@@ -248,13 +254,13 @@ func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, 
 		switch {
 		case err != nil:
 			retry(5*time.Second, err)
-			return false
+			return time.Time{}, false
 		case wait == 0:
-			return true
+			return now, true
 		case d.ownClock && d.sleepUntil == nil || waited+wait > maxWaitInPlace:
 			// The engine says it again on the next attempt.
 			retry(wait, nil)
-			return false
+			return time.Time{}, false
 		}
 		sleep := d.sleepUntil
 		if sleep == nil {
@@ -262,7 +268,7 @@ func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, 
 		}
 		if err := sleep(ctx, now.Add(wait)); err != nil {
 			retry(0, err)
-			return false
+			return time.Time{}, false
 		}
 		waited += wait
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -105,6 +106,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	rec := &recorder{clock: c}
 	var mu sync.Mutex
 	sentBy := map[key]int{}
+	var granted []time.Time // when each message was let through by the limiter
 	var deferred atomic.Int64
 	observe := func(o scheduler.Outcome) {
 		if o.Deferred > 0 {
@@ -114,6 +116,9 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 			return
 		}
 		mu.Lock()
+		for range flows.Merge(o.Fired.Out) {
+			granted = append(granted, o.SentAt)
+		}
 		sentBy[key{o.Claim.User, o.Claim.Reminder, o.Fired.Occurrence.Unix()}]++
 		mu.Unlock()
 	}
@@ -209,7 +214,6 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	for _, cl := range clients {
 		zones[cl.user] = cl.loc
 	}
-	perSecond := map[int64]int{}
 	perChat := map[string]int{}
 	inQuiet := 0
 	for _, m := range rec.msgs {
@@ -220,12 +224,16 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 				t.Errorf("sent to %s at %s local, inside quiet hours", m.user, local.Format("Mon 15:04"))
 			}
 		}
-		perSecond[m.at.Unix()]++
 		perChat[fmt.Sprint(m.user, m.at.Unix())]++
 	}
+	// The busiest second, sliding, at the times the limiter let the messages through (the
+	// recorder's times are later by however far the other workers moved the shared clock on
+	// while they waited for their turn: a test clock jumps where a real one flows).
+	slices.SortFunc(granted, time.Time.Compare)
 	busiest := 0
-	for _, n := range perSecond {
-		busiest = max(busiest, n)
+	for i, from := range granted {
+		j, _ := slices.BinarySearchFunc(granted, from.Add(time.Second), time.Time.Compare)
+		busiest = max(busiest, j-i)
 	}
 	for k, n := range perChat {
 		if n > 1 {
@@ -237,7 +245,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 		sends += n
 	}
 	if busiest > 25 {
-		t.Errorf("a second had %d messages, over the limit of 25", busiest)
+		t.Errorf("a second, sliding, had %d messages, over the limit of 25", busiest)
 	}
 	if sends != len(rec.msgs) {
 		t.Errorf("%d messages reached the platform for %d sent outcomes", len(rec.msgs), sends)
@@ -245,7 +253,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	if missing > 0 || doubled > 0 {
 		t.Errorf("%d reminders not sent exactly once, %d sent twice", missing, doubled)
 	}
-	t.Logf("%d clients, %d reminders due, %d messages (%d nudges), %d deferred for limits or retries, busiest second %d, %d steps, replica B died holding %d claims, replica C %d",
+	t.Logf("%d clients, %d reminders due, %d messages (%d nudges), %d deferred for limits or retries, busiest sliding second %d, %d steps, replica B died holding %d claims, replica C %d",
 		len(clients), len(due), len(rec.msgs), nudges, deferred.Load(), busiest, steps, queueB.lost.Load(), queueC.lost.Load())
 }
 

@@ -22,6 +22,13 @@ func (s *Store) SetWakes(ctx context.Context, u flows.UserKey, set map[flows.Rem
 		return nil
 	}
 	pipe := s.rdb.Pipeline()
+	s.queueWakes(ctx, pipe, u, set, drop)
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// queueWakes adds the commands of SetWakes to a pipeline.
+func (s *Store) queueWakes(ctx context.Context, pipe redis.Pipeliner, u flows.UserKey, set map[flows.Reminder]time.Time, drop []flows.Reminder) {
 	for r, at := range set {
 		pipe.ZAddLT(ctx, dueKey(), redis.Z{Score: float64(at.UnixMilli()), Member: wakeMember(u, r)})
 	}
@@ -32,8 +39,6 @@ func (s *Store) SetWakes(ctx context.Context, u flows.UserKey, set map[flows.Rem
 		}
 		pipe.ZRem(ctx, dueKey(), members...)
 	}
-	_, err := pipe.Exec(ctx)
-	return err
 }
 
 // ClearWakes removes every wake-up of the client, queued or claimed.

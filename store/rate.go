@@ -20,12 +20,18 @@ import (
 // once: a test's clock may run ahead of the real one, and an expiry in real time must never
 // forget a TAT still ahead on that clock).
 //
+// A grant asked for late, by a worker that woke up late or a script that ran late on a busy
+// machine, would lose that lateness from the budget for good: a limiter may date a grant back
+// by up to Pace.CatchUp (never before its TAT). Any second then holds at most
+// (1 s + CatchUp) / Every messages: a caller that wants r at most paces a little below r and
+// gives part of the difference to CatchUp (the scheduler does: see its headroom).
+//
 // The clock is an argument: a test passes its own; a dispatcher running on the real clock passes
 // none and the script reads the Redis server's TIME, so that replicas whose clocks differ by a
 // few milliseconds still share one smooth budget.
 
 // gcraScript takes cost permits from one limiter, or says how long to wait for them.
-// KEYS: limiter. ARGV: now µs ("" for the server's clock), interval µs, cost.
+// KEYS: limiter. ARGV: now µs ("" for the server's clock), interval µs, cost, catch-up µs.
 // Returns {1, TAT after the grant, TAT before it} or {0, wait µs, 0}.
 var gcraScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
@@ -38,7 +44,7 @@ local cost = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local from = tat + (cost - 1) * interval
 if now < from then return {0, from - now, 0} end
-local new = now + cost * interval
+local new = math.max(from, now - tonumber(ARGV[4])) + cost * interval
 redis.call('SET', KEYS[1], string.format('%d', new), 'PX', math.ceil((new - now) / 1000) + 60000)
 return {1, new, tat}
 `)
@@ -55,15 +61,21 @@ redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
 `)
 
-// Allow takes n messages from the platform's budget (perSecond) and from the chat's (perChat),
-// shared by every replica, at now (the zero time: the Redis server's clock). It returns 0 when
-// the messages may go, or how long to wait before asking again.
+// Pace is how a limiter spaces messages: one every Every; a grant asked for late by up to
+// CatchUp is dated back that far, so that the lateness is not lost from the budget.
+type Pace struct {
+	Every, CatchUp time.Duration
+}
+
+// Allow takes n messages from the platform's budget and from the chat's, shared by every
+// replica, at now (the zero time: the Redis server's clock). It returns 0 when the messages may
+// go, or how long to wait before asking again.
 //
 // The two limiters live under their own hash tags (all chats of a platform must not share one
 // Cluster slot), so they are two script calls; they go out in one pipeline, one round trip. When
 // one grants and the other refuses, the grant is given back (a second round trip, only then):
 // see refundScript.
-func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat string, perChat int, n int, now time.Time) (time.Duration, error) {
+func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat string, perChat Pace, n int, now time.Time) (time.Duration, error) {
 	if n < 1 {
 		n = 1
 	}
@@ -72,12 +84,18 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat
 		at = itoa(now.UnixMicro())
 	}
 	keys := []string{rateKey(p, ""), rateKey(p, chat)}
-	intervals := []int64{interval(perSecond), interval(perChat)}
-	costs := []int{min(n, max(perSecond, 1)), min(n, max(perChat, 1))}
+	paces := []Pace{platform, perChat}
+	intervals, costs, catchUps := make([]int64, 2), make([]int, 2), make([]int64, 2)
+	for i, pc := range paces {
+		intervals[i] = micros(pc.Every)
+		// No grant of more than a second's worth: it could never be granted.
+		costs[i] = min(n, max(1, int(time.Second/max(pc.Every, 1))))
+		catchUps[i] = max(0, pc.CatchUp.Microseconds())
+	}
 	pipe := s.rdb.Pipeline()
 	cmds := make([]*redis.Cmd, len(keys))
 	for i := range keys {
-		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i])
+		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i], catchUps[i])
 	}
 	_, _ = pipe.Exec(ctx)
 	for i, c := range cmds {
@@ -85,7 +103,7 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat
 			// Not loaded yet on that server (on a Cluster, each master loads it on first use):
 			// this one again, with the script itself. The other one is not repeated, as it
 			// has taken its permits.
-			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i])
+			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i], catchUps[i])
 		}
 	}
 	var wait time.Duration
@@ -117,10 +135,5 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat
 	return wait, nil
 }
 
-// interval is the time between two messages at perSecond, in µs.
-func interval(perSecond int) int64 {
-	if perSecond < 1 {
-		perSecond = 1
-	}
-	return int64(time.Second/time.Microsecond) / int64(perSecond)
-}
+// micros is d in µs, at least 1.
+func micros(d time.Duration) int64 { return max(1, d.Microseconds()) }

@@ -20,26 +20,35 @@ import (
 // Why no second can hold more than r: a grant of n at g needs g ≥ TAT + (n-1)·T and sets
 // TAT = g + n·T, so the next grant h ≥ g + (n + m - 1)·T for its m messages. For grants
 // g1 < … < gk inside one second, (gk - g1)/T = Σ(n_i + n_{i+1} - 1) < r, which with n_i ≥ 1
-// gives Σ n_i ≤ r.
+// gives Σ n_i ≤ r. A grant dated back by up to CatchUp keeps those inequalities between the
+// dates, so a second of real time holds at most (1 s + CatchUp) / Every messages: for the
+// scheduler's pace at 25/s (41.237 ms, 15 ms) that is 24.6.
 func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 	srv := redistest.Start(t)
 	st := store.New(srv.Client(), nil)
 	ctx := context.Background()
 	const limit = 25
+	day := 20
 	for _, tc := range []struct {
 		name    string
 		maxCost int
-		atLeast int // of the 500 messages 20 s allow
+		pace    store.Pace
+		late    time.Duration // a refused worker asks again up to this much later than told
+		atLeast int           // of the 500 messages 20 s allow
 	}{
 		// One message at a time (a reminder merged into one message): the budget is used.
-		{"one at a time", 1, 490},
+		{"one at a time", 1, store.Pace{Every: time.Second / limit}, 0, 490},
 		// A grant of n waits for n-1 free slots before it, so a mix wastes some of the budget.
-		{"one to three at a time", 3, 380},
+		{"one to three at a time", 3, store.Pace{Every: time.Second / limit}, 0, 380},
+		// Workers that wake up late, paced as the scheduler does (3 % below the limit: 41.237 ms, up to
+		// 15 ms dated back): nearly all of the budget is still used, and never more.
+		{"late, dated back", 1, store.Pace{Every: 41237 * time.Microsecond, CatchUp: 15 * time.Millisecond}, 12 * time.Millisecond, 480},
 	} {
+		day++
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(tc.maxCost)))
 			// Each case on its own hour, so that it starts with a fresh budget.
-			start := time.Date(2026, 11, 29, 18+tc.maxCost, 0, 0, 0, time.UTC)
+			start := time.Date(2026, 11, day, 18, 0, 0, 0, time.UTC)
 			// Eight workers, as a dispatcher has: a refused one asks again when told to; one
 			// that sent asks again a little later.
 			workers := make([]time.Time, 8)
@@ -61,13 +70,16 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 				}
 				n := 1 + rng.IntN(tc.maxCost)
 				chat := string(rune('a' + rng.IntN(26))) // 26 chats: the chat limit rarely refuses
-				wait, err := st.Allow(ctx, flows.Telegram, limit, chat, 1000, n, now)
+				wait, err := st.Allow(ctx, flows.Telegram, tc.pace, chat, store.Pace{Every: time.Millisecond}, n, now)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if wait > 0 {
 					refusals++
 					workers[w] = now.Add(wait)
+					if tc.late > 0 {
+						workers[w] = workers[w].Add(time.Duration(rng.Int64N(int64(tc.late))))
+					}
 					continue
 				}
 				for range n {
@@ -100,7 +112,7 @@ func TestLimiterSpacesMessagesAndSaysHowLongToWait(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(chat string, n int, at time.Duration) time.Duration {
 		t.Helper()
-		wait, err := st.Allow(ctx, flows.Telegram, 25, chat, 1, n, t0.Add(at))
+		wait, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, chat, store.Pace{Every: time.Second}, n, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +156,7 @@ func TestLimiterGivesBackWhatTheOtherRefused(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(perSecond int, chat string, at time.Duration) time.Duration {
 		t.Helper()
-		wait, err := st.Allow(ctx, flows.Discord, perSecond, chat, 1, 1, t0.Add(at))
+		wait, err := st.Allow(ctx, flows.Discord, store.Pace{Every: time.Second / time.Duration(perSecond)}, chat, store.Pace{Every: time.Second}, 1, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,10 +190,10 @@ func TestLimiterOnTheServerClock(t *testing.T) {
 	srv.RequireReal(t, "miniredis has no TIME in scripts")
 	st := store.New(srv.Client(), nil)
 	ctx := context.Background()
-	if w, err := st.Allow(ctx, flows.Telegram, 1, "x", 1, 1, time.Time{}); err != nil || w != 0 {
+	if w, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "x", store.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
 		t.Fatalf("first: %v, %v", w, err)
 	}
-	w, err := st.Allow(ctx, flows.Telegram, 1, "y", 1, 1, time.Time{})
+	w, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "y", store.Pace{Every: time.Second}, 1, time.Time{})
 	if err != nil || w <= 900*time.Millisecond || w > time.Second {
 		t.Errorf("second within a second at 1/s: wait %v, %v (want just under 1 s)", w, err)
 	}

@@ -218,12 +218,72 @@ return rev
 
 // Save applies a change atomically (one script, one round trip).
 func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error {
+	args, err := s.saveArgs(u, c)
+	if err != nil {
+		return err
+	}
+	return saveResult(saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...))
+}
+
+var _ flows.WakingSaver = (*Store)(nil)
+
+// SaveWaking writes wake-ups and applies a change in one round trip: one pipeline, the wake-ups
+// first, so that a connection lost in between leaves at worst an early wake-up (harmless), never
+// a saved state without its wake-up. On a Cluster the two are on different masters, which a
+// pipeline writes in no set order: there it is SetWakes, then Save.
+func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.Reminder]time.Time, drop []flows.Reminder, c flows.Change) error {
+	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+		if err := s.SetWakes(ctx, u, set, drop); err != nil {
+			return err
+		}
+		return s.Save(ctx, u, c)
+	}
+	args, err := s.saveArgs(u, c)
+	if err != nil {
+		return err
+	}
+	keys := []string{stateKey(u), entriesKey(u), seenKey(u)}
+	run := func(eval func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd) (*redis.Cmd, error) {
+		pipe := s.rdb.Pipeline()
+		s.queueWakes(ctx, pipe, u, set, drop)
+		cmd := eval(ctx, pipe, keys, args...)
+		_, err := pipe.Exec(ctx)
+		return cmd, err
+	}
+	cmd, err := run(saveScript.EvalSha)
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		// Not loaded yet: again with the script itself (the wake-ups again too, which is
+		// harmless: a wake-up is only ever moved earlier).
+		cmd, err = run(saveScript.Eval)
+	}
+	if err != nil && cmd.Err() == nil {
+		return err // a wake-up not written: the state is saved, but report it
+	}
+	return saveResult(cmd)
+}
+
+func saveResult(cmd *redis.Cmd) error {
+	res, err := cmd.Int64()
+	if err != nil {
+		return err
+	}
+	switch res {
+	case -1:
+		return flows.ErrDuplicate
+	case -2:
+		return flows.ErrConflict
+	}
+	return nil
+}
+
+// saveArgs seals a change into the arguments of saveScript.
+func (s *Store) saveArgs(u flows.UserKey, c flows.Change) ([]any, error) {
 	ad := u.String()
 	// The state is written on every message, but compressing a record of a few hundred bytes
 	// costs a few microseconds, against a round trip of a hundred: it is compressed too.
 	state, err := s.seal.SealCompressed(c.State, ad)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	erase := "0"
 	if c.Erase {
@@ -238,25 +298,14 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 	if len(c.Entries) > 0 && !c.Erase {
 		rec, replace, err := s.historyRecord(c.Tail, c.Entries, now, now-ttl.Milliseconds(), ad)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		mode, record = "a", rec
 		if replace {
 			mode = "r"
 		}
 	}
-	args := []any{c.Rev, state, ttl.Milliseconds(), c.UpdateID, now, SeenTTL.Milliseconds(), erase, mode, record}
-	res, err := saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
-	if err != nil {
-		return err
-	}
-	switch res {
-	case -1:
-		return flows.ErrDuplicate
-	case -2:
-		return flows.ErrConflict
-	}
-	return nil
+	return []any{c.Rev, state, ttl.Milliseconds(), c.UpdateID, now, SeenTTL.Milliseconds(), erase, mode, record}, nil
 }
 
 // Entries returns the client's history, oldest first.

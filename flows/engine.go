@@ -49,6 +49,12 @@ type Wakes interface {
 	ClearWakes(ctx context.Context, user UserKey) error
 }
 
+// WakingSaver is a Wakes that can write wake-ups and a Change in one round trip, the wake-ups
+// first (the store on one Redis: one pipeline). The engine uses it when it has both to write.
+type WakingSaver interface {
+	SaveWaking(ctx context.Context, user UserKey, set map[Reminder]time.Time, drop []Reminder, c Change) error
+}
+
 // Engine advances conversations. It keeps no state of its own: every message loads the client's
 // state from the Store, advances it and saves it before the reply goes out.
 type Engine struct {
@@ -192,13 +198,20 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		}
 		// Wake-ups are written first: one that turns out early is harmless (the dispatcher
 		// finds nothing due and looks again later); one that went missing would lose a reminder.
-		if err := t.writeWakes(); err != nil {
-			return nil, fmt.Errorf("schedule: %w", err)
+		set, drop, wake := t.wakeChanges()
+		if ws, ok := e.wakes.(WakingSaver); ok && wake && change != nil {
+			err = ws.SaveWaking(ctx, user, set, drop, *change)
+		} else {
+			if wake {
+				if err := e.wakes.SetWakes(ctx, user, set, drop); err != nil {
+					return nil, fmt.Errorf("schedule: %w", err)
+				}
+			}
+			if change == nil {
+				return t.out, nil
+			}
+			err = e.store.Save(ctx, user, *change)
 		}
-		if change == nil {
-			return t.out, nil
-		}
-		err = e.store.Save(ctx, user, *change)
 		switch {
 		case errors.Is(err, ErrConflict):
 			continue
@@ -244,9 +257,10 @@ type turn struct {
 	started bool
 }
 
-func (t *turn) writeWakes() error {
+// wakeChanges says which wake-ups the turn sets and drops, and whether there are any to write.
+func (t *turn) wakeChanges() (map[Reminder]time.Time, []Reminder, bool) {
 	if t.e.wakes == nil || t.erase || (!t.rearm && len(t.wakeAt) == 0) {
-		return nil
+		return nil, nil, false
 	}
 	set := map[Reminder]time.Time{}
 	var drop []Reminder
@@ -261,7 +275,7 @@ func (t *turn) writeWakes() error {
 	for k, at := range t.wakeAt {
 		set[k] = at
 	}
-	return t.e.wakes.SetWakes(t.ctx, t.user, set, drop)
+	return set, drop, true
 }
 
 func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
@@ -290,7 +304,7 @@ func (t *turn) change(snap Snapshot, updateID string) (*Change, error) {
 	if string(state) == string(snap.State) && len(t.entries) == 0 && updateID == "" {
 		return nil, nil
 	}
-	c := &Change{Rev: snap.Rev, State: state, UpdateID: updateID, TTL: t.e.opts.Retention}
+	c := &Change{Rev: snap.Rev, State: state, UpdateID: updateID, TTL: t.e.opts.Retention, Tail: snap.Tail}
 	if !t.st.consented(t.e.opts.ConsentVersion) {
 		c.TTL = preConsentTTL
 	}

@@ -36,9 +36,6 @@ type Outbound struct {
 	// Image is a picture to show (a PNG), File a document to attach.
 	Image *File
 	File  *File
-	// Key identifies a message the bot sends on its own (a reminder occurrence), so that an
-	// adapter whose platform supports it can make a retried send idempotent.
-	Key string
 }
 
 // Button is one choice under a message. ID is short and opaque (never anything the client
@@ -58,9 +55,18 @@ type File struct {
 	Data []byte
 }
 
-// Sender delivers messages to a client on one platform. Adapters implement it.
+// Sender delivers messages the bot sends on its own (reminders) to a client on one platform,
+// as they are given: the caller merged them already (Merge). Adapters implement it.
 type Sender interface {
 	Send(ctx context.Context, user UserKey, outs []Outbound) error
+}
+
+// KeyedSender is a Sender whose platform can make a send idempotent: a send repeated with the
+// same key (a reminder's occurrence, Fired.Key) posts nothing new. The dispatcher checks for
+// it and passes the key once, beside the messages.
+type KeyedSender interface {
+	Sender
+	SendKeyed(ctx context.Context, user UserKey, key string, outs []Outbound) error
 }
 
 // Errors a Sender returns, so that callers can decide without knowing the platform.
@@ -84,12 +90,10 @@ func (e *RateLimitedError) Error() string {
 func Merge(outs []Outbound) []Outbound {
 	var res []Outbound
 	var pending []string
-	key := ""
 	for _, o := range outs {
 		plain := len(o.Buttons) == 0 && o.Image == nil && o.File == nil
 		if plain && o.Text != "" {
 			pending = append(pending, o.Text)
-			key = o.Key
 			continue
 		}
 		if len(pending) > 0 {
@@ -102,7 +106,7 @@ func Merge(outs []Outbound) []Outbound {
 		res = append(res, o)
 	}
 	if len(pending) > 0 {
-		res = append(res, Outbound{Text: strings.Join(pending, "\n\n"), Key: key})
+		res = append(res, Outbound{Text: strings.Join(pending, "\n\n")})
 	}
 	return res
 }

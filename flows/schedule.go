@@ -302,16 +302,15 @@ func (e *Engine) Fire(ctx context.Context, user UserKey, k Reminder) (Fired, err
 	var res Fired
 	_, err := e.apply(ctx, user, "", func(t *turn) {
 		res = t.fire(k)
-		for i := range res.Out {
-			res.Out[i].Key = res.Key
-		}
-		if res.Key != "" && (res.Outcome == "sent" || res.Outcome == "resent") && e.deliveries != nil {
+		// Only an occurrence sent before may have been delivered already (a first send has
+		// nothing to look up: one round trip less per reminder).
+		if res.Key != "" && res.Outcome == "resent" && e.deliveries != nil {
 			delivered, err := e.deliveries.Delivered(ctx, user, res.Key)
 			if err != nil {
 				t.err = err
 				return
 			}
-			if delivered && res.Outcome == "resent" {
+			if delivered {
 				res.Out, res.Outcome = nil, "delivered"
 			}
 		}

@@ -132,6 +132,10 @@ type Snapshot struct {
 	State []byte
 	// Seen is true when the inbound update was already applied.
 	Seen bool
+	// Tail is the store's own note, read with the state, about the client's latest history
+	// record (so that a new entry joins its month's record without another round trip). The
+	// engine hands it back unchanged in Change.Tail.
+	Tail []byte
 }
 
 // Change is what one handled message writes, all at once.
@@ -150,6 +154,8 @@ type Change struct {
 	// Erase removes every key of the client instead of writing anything; with an UpdateID
 	// (a client declining consent) only the expiring record of that update id is written.
 	Erase bool
+	// Tail is Snapshot.Tail of the snapshot the change was computed from.
+	Tail []byte
 }
 
 // Store is what the engine needs from storage. The store package implements it on Redis.

@@ -33,7 +33,7 @@ func TestOnRedisCluster(t *testing.T) {
 	e := flows.New(lib, st, flows.Options{Now: c.Now, Logger: quiet, Wakes: st, Deliveries: st})
 	rec := &recorder{clock: c}
 	r := &rig{t: t, st: st, engine: e, clock: c, rec: rec,
-		disp: scheduler.New(e, st, map[flows.Platform]flows.Sender{flows.Telegram: rec}, scheduler.WithClock(c.Now), scheduler.WithLogger(quiet))}
+		disp: scheduler.New(e, st, map[flows.Platform]flows.Sender{flows.Telegram: rec}, scheduler.WithClock(c.Now), scheduler.WithSleep(c.SleepUntil), scheduler.WithLogger(quiet))}
 
 	// Clients whose keys land on different masters.
 	var users []flows.UserKey
@@ -43,7 +43,8 @@ func TestOnRedisCluster(t *testing.T) {
 	r.runUntil(time.Date(2026, 11, 29, 19, 30, 0, 0, loc))
 	for _, u := range users {
 		msgs := r.rec.to(u)
-		if len(msgs) != 1 || !msgs[0].at.Equal(time.Date(2026, 11, 29, 19, 0, 0, 0, loc)) {
+		// Paced by the limit (25/s): each 40 ms after the one before.
+		if at := time.Date(2026, 11, 29, 19, 0, 0, 0, loc); len(msgs) != 1 || msgs[0].at.Before(at) || !msgs[0].at.Before(at.Add(time.Second)) {
 			t.Errorf("%s on the cluster: %+v", u, msgs)
 		}
 	}
@@ -54,7 +55,7 @@ func TestOnRedisCluster(t *testing.T) {
 	if ok, err := st.FirstTime(ctx, "tg-group", "-100", time.Minute); err != nil || !ok {
 		t.Errorf("mark on the cluster: %v, %v", ok, err)
 	}
-	if _, err := st.Allow(ctx, flows.Telegram, 25, "1", 1, c.Now()); err != nil {
+	if _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, "1", store.Pace{Every: time.Second}, 1, c.Now()); err != nil {
 		t.Errorf("rate limit on the cluster: %v", err)
 	}
 	// Erasure on the cluster.

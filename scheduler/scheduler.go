@@ -34,8 +34,12 @@ type Queue interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Claim, error)
 	Done(ctx context.Context, c store.Claim) error
 	Retry(ctx context.Context, c store.Claim, at time.Time) error
-	MarkDelivered(ctx context.Context, user flows.UserKey, key string) error
-	Allow(ctx context.Context, p flows.Platform, perSecond int, chat string, perChat int, now time.Time) (time.Duration, error)
+	// Finish records that the occurrence with the key reached the client and releases the
+	// claim, in one round trip.
+	Finish(ctx context.Context, c store.Claim, key string) error
+	// Allow takes n messages from the platform's budget and the chat's at now (the zero time:
+	// the Redis server's clock) and returns 0, or how long to wait before asking again.
+	Allow(ctx context.Context, p flows.Platform, platform store.Pace, chat string, perChat store.Pace, n int, now time.Time) (time.Duration, error)
 }
 
 // Limit is a platform's sending budget, shared by all replicas.
@@ -44,6 +48,20 @@ type Limit struct {
 	PerSecond int
 	// PerChat is the most messages per second to one chat.
 	PerChat int
+}
+
+// headroom is the share of a limit the dispatcher paces at. The 3 % it leaves (30 ms of every
+// second) go half to dating a late grant back (store.Pace.CatchUp: a worker or Redis that ran
+// late on a busy machine loses nothing of the budget) and half to sends that reach the
+// platform late: with both, no second at the platform's end holds more than the limit.
+const headroom = 0.97
+
+// pace is how the limiter spaces messages for perSecond.
+func pace(perSecond int) store.Pace {
+	return store.Pace{
+		Every:   time.Duration(float64(time.Second) / (float64(max(perSecond, 1)) * headroom)),
+		CatchUp: time.Duration((1 - headroom) / 2 * float64(time.Second)),
+	}
 }
 
 // DefaultLimits stay below the platforms' documented limits.
@@ -75,13 +93,27 @@ type Dispatcher struct {
 	workers int
 	log     *slog.Logger
 	observe func(Outcome)
+	// ownClock is set by WithClock: the rate limit then runs on that clock, and a worker over
+	// the budget waits with sleepUntil, or without it puts its claim back (the clock may not
+	// pass by itself).
+	ownClock   bool
+	sleepUntil func(ctx context.Context, t time.Time) error
 }
 
 // Option configures a Dispatcher.
 type Option func(*Dispatcher)
 
 // WithClock sets the clock (default time.Now); tests run weeks in milliseconds with their own.
-func WithClock(now func() time.Time) Option { return func(d *Dispatcher) { d.now = now } }
+func WithClock(now func() time.Time) Option {
+	return func(d *Dispatcher) { d.now, d.ownClock = now, true }
+}
+
+// WithSleep sets how a worker waits, in place, until the dispatcher's clock reads t (a test on
+// its own clock moves it forward). The default waits on a timer on the real clock; with
+// WithClock and no WithSleep, a worker over the send budget puts its claim back instead.
+func WithSleep(f func(ctx context.Context, t time.Time) error) Option {
+	return func(d *Dispatcher) { d.sleepUntil = f }
+}
 
 // WithLimits replaces the per-platform limits.
 func WithLimits(l map[flows.Platform]Limit) Option { return func(d *Dispatcher) { d.limits = l } }
@@ -110,36 +142,41 @@ func New(engine Engine, queue Queue, senders map[flows.Platform]flows.Sender, op
 	return d
 }
 
-// Tick handles every wake-up due now, and returns how many it claimed.
+// Tick handles every wake-up due now, and returns how many it claimed. Its workers take claims
+// one after another as they become free, so that none waits for the slowest of a batch (while
+// one waits for the send budget, the others go on).
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
+	work := make(chan store.Claim)
+	var wg sync.WaitGroup
+	for range d.workers {
+		wg.Go(func() {
+			for c := range work {
+				d.handle(ctx, c)
+			}
+		})
+	}
 	total := 0
+	var err error
 	for ctx.Err() == nil {
 		// Claim no more than the workers take at once, so that no claim waits long enough in
-		// this replica for its lease to end and another replica to take it too.
-		claims, err := d.queue.Claim(ctx, d.now(), d.lease, min(d.batch, d.workers))
-		if err != nil {
-			return total, err
-		}
-		if len(claims) == 0 {
-			return total, nil
+		// this replica for its lease to end and another replica to take it too: each waits at
+		// most for one handling (a send, and up to maxWaitInPlace for the budget).
+		var claims []store.Claim
+		claims, err = d.queue.Claim(ctx, d.now(), d.lease, min(d.batch, d.workers))
+		if err != nil || len(claims) == 0 {
+			break
 		}
 		total += len(claims)
-		work := make(chan store.Claim)
-		var wg sync.WaitGroup
-		for range min(d.workers, len(claims)) {
-			wg.Go(func() {
-				for c := range work {
-					d.handle(ctx, c)
-				}
-			})
-		}
 		for _, c := range claims {
 			work <- c
 		}
-		close(work)
-		wg.Wait()
 	}
-	return total, ctx.Err()
+	close(work)
+	wg.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return total, err
 }
 
 func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
@@ -178,20 +215,16 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	if !ok {
 		lim = Limit{PerSecond: 1, PerChat: 1}
 	}
-	for range outs {
-		wait, err := d.queue.Allow(ctx, c.User.Platform, lim.PerSecond, string(c.User.ID), lim.PerChat, d.now())
-		if err != nil {
-			retry(5*time.Second, err)
-			return
-		}
-		if wait > 0 {
-			// Over the budget of this second: the engine says it again on the next attempt.
-			retry(wait, nil)
-			return
-		}
+	at, ok := d.take(ctx, c, lim, len(outs), retry)
+	if !ok {
+		return
 	}
-	o.SentAt = d.now()
-	err = sender.Send(ctx, c.User, outs)
+	o.SentAt = at
+	if ks, ok := sender.(flows.KeyedSender); ok {
+		err = ks.SendKeyed(ctx, c.User, fired.Key, outs)
+	} else {
+		err = sender.Send(ctx, c.User, outs)
+	}
 	var rl *flows.RateLimitedError
 	switch {
 	case errors.Is(err, flows.ErrBlocked):
@@ -213,11 +246,63 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	o.Sent = true
 	// What was sent is recorded even when the dispatcher is stopping: a delivery without its
 	// record would be sent again by the replica that takes the claim over.
-	keep := context.WithoutCancel(ctx)
-	if err := d.queue.MarkDelivered(keep, c.User, fired.Key); err != nil {
+	if err := d.queue.Finish(context.WithoutCancel(ctx), c, fired.Key); err != nil {
+		o.Err = err
 		d.log.Error("delivery not recorded", "user", c.User.String(), "error", kind(err))
 	}
-	o.Err = d.queue.Done(keep, c)
+}
+
+// maxWaitInPlace is the longest a worker waits, holding its claim, for the send budget before it
+// puts the claim back instead: far below the lease, and long enough to cover a chat's second.
+const maxWaitInPlace = 2 * time.Second
+
+// take takes n messages from the send budget of the claim's platform and chat. Over the budget,
+// a worker on the real clock waits for its turn in place (up to maxWaitInPlace: the engine has
+// decided and saved already, and every slot of the platform's budget counts); otherwise the
+// claim is put back for when the budget allows. It reports whether the messages may go, and
+// the time they were granted at.
+func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (time.Time, bool) {
+	var waited time.Duration
+	for {
+		now := d.now()
+		at := time.Time{} // the Redis server's clock
+		if d.ownClock {
+			at = now
+		}
+		wait, err := d.queue.Allow(ctx, c.User.Platform, pace(lim.PerSecond), string(c.User.ID), pace(lim.PerChat), n, at)
+		switch {
+		case err != nil:
+			retry(5*time.Second, err)
+			return time.Time{}, false
+		case wait == 0:
+			return now, true
+		case d.ownClock && d.sleepUntil == nil || waited+wait > maxWaitInPlace:
+			// The engine says it again on the next attempt.
+			retry(wait, nil)
+			return time.Time{}, false
+		}
+		sleep := d.sleepUntil
+		if sleep == nil {
+			sleep = sleepUntil
+		}
+		if err := sleep(ctx, now.Add(wait)); err != nil {
+			retry(0, err)
+			return time.Time{}, false
+		}
+		waited += wait
+	}
+}
+
+// sleepUntil waits on the real clock until t, or until ctx ends.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
 }
 
 // Run ticks the dispatcher every interval until ctx ends. Every replica runs it; the

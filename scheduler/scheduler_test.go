@@ -28,10 +28,20 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+// Set moves the clock to t, never back: a dispatcher waiting for its send budget may have moved
+// it past t already.
 func (c *clock) Set(t time.Time) {
 	c.mu.Lock()
-	c.t = t
+	if t.After(c.t) {
+		c.t = t
+	}
 	c.mu.Unlock()
+}
+
+// SleepUntil is a dispatcher's wait for its send budget: time moves on to t at once.
+func (c *clock) SleepUntil(ctx context.Context, t time.Time) error {
+	c.Set(t)
+	return ctx.Err()
 }
 
 // sent is one message that reached a fake platform.
@@ -98,7 +108,7 @@ func newRig(t *testing.T, start time.Time) *rig {
 	}
 	e := flows.New(lib, st, flows.Options{Now: c.Now, Logger: quiet, Wakes: st, Deliveries: st})
 	rec := &recorder{clock: c}
-	disp := scheduler.New(e, st, map[flows.Platform]flows.Sender{flows.Telegram: rec}, scheduler.WithClock(c.Now), scheduler.WithLogger(quiet))
+	disp := scheduler.New(e, st, map[flows.Platform]flows.Sender{flows.Telegram: rec}, scheduler.WithClock(c.Now), scheduler.WithSleep(c.SleepUntil), scheduler.WithLogger(quiet))
 	return &rig{t: t, srv: srv, st: st, engine: e, clock: c, rec: rec, disp: disp}
 }
 

@@ -56,6 +56,19 @@ func (q *dyingQueue) Done(ctx context.Context, c store.Claim) error {
 	return q.Store.Done(ctx, c)
 }
 
+// Finish, after killAt, records the delivery but never releases the claim: the process dies
+// between the two commands of the pipeline.
+func (q *dyingQueue) Finish(ctx context.Context, c store.Claim, key string) error {
+	if q.afterSend && !q.clock.Now().Before(q.killAt) {
+		// A claim of a reminder that does not exist: only the record is written.
+		if err := q.Store.Finish(ctx, store.Claim{User: c.User, Reminder: "none"}, key); err != nil {
+			return err
+		}
+		return q.Done(ctx, c)
+	}
+	return q.Store.Finish(ctx, c, key)
+}
+
 type simClient struct {
 	user    flows.UserKey
 	zone    string
@@ -94,6 +107,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	rec := &recorder{clock: c}
 	var mu sync.Mutex
 	sentBy := map[key]int{}
+	var granted []time.Time // when each message was let through by the limiter
 	var deferred atomic.Int64
 	observe := func(o scheduler.Outcome) {
 		if o.Deferred > 0 {
@@ -103,6 +117,9 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 			return
 		}
 		mu.Lock()
+		for range flows.Merge(o.Fired.Out) {
+			granted = append(granted, o.SentAt)
+		}
 		sentBy[key{o.Claim.User, o.Claim.Reminder, o.Fired.Occurrence.Unix()}]++
 		mu.Unlock()
 	}
@@ -116,7 +133,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	ctxC, killC := context.WithCancel(context.Background())
 	queueC := &dyingQueue{Store: st, clock: c, killAt: start.Add(60 * time.Hour), afterSend: true, kill: killC}
 	replica := func(q scheduler.Queue) *scheduler.Dispatcher {
-		return scheduler.New(engine, q, senders, scheduler.WithClock(c.Now), scheduler.WithLimits(limits), scheduler.WithLogger(quiet), scheduler.WithObserver(observe))
+		return scheduler.New(engine, q, senders, scheduler.WithClock(c.Now), scheduler.WithSleep(c.SleepUntil), scheduler.WithLimits(limits), scheduler.WithLogger(quiet), scheduler.WithObserver(observe))
 	}
 	replicas := []struct {
 		d   *scheduler.Dispatcher
@@ -138,6 +155,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 		}
 		wg.Wait()
 		steps++
+		now = c.Now() // dispatchers waiting for their send budget moved the clock on
 		next := end
 		for _, k := range []string{"interlude:{sched}:due", "interlude:{sched}:lease"} {
 			if z, err := rdb.ZRangeWithScores(ctx, k, 0, 0).Result(); err == nil && len(z) == 1 {
@@ -197,7 +215,6 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	for _, cl := range clients {
 		zones[cl.user] = cl.loc
 	}
-	perSecond := map[int64]int{}
 	perChat := map[string]int{}
 	inQuiet := 0
 	for _, m := range rec.msgs {
@@ -208,12 +225,16 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 				t.Errorf("sent to %s at %s local, inside quiet hours", m.user, local.Format("Mon 15:04"))
 			}
 		}
-		perSecond[m.at.Unix()]++
 		perChat[fmt.Sprint(m.user, m.at.Unix())]++
 	}
+	// The busiest second, sliding, at the times the limiter let the messages through (the
+	// recorder's times are later by however far the other workers moved the shared clock on
+	// while they waited for their turn: a test clock jumps where a real one flows).
+	slices.SortFunc(granted, time.Time.Compare)
 	busiest := 0
-	for _, n := range perSecond {
-		busiest = max(busiest, n)
+	for i, from := range granted {
+		j, _ := slices.BinarySearchFunc(granted, from.Add(time.Second), time.Time.Compare)
+		busiest = max(busiest, j-i)
 	}
 	for k, n := range perChat {
 		if n > 1 {
@@ -225,7 +246,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 		sends += n
 	}
 	if busiest > 25 {
-		t.Errorf("a second had %d messages, over the limit of 25", busiest)
+		t.Errorf("a second, sliding, had %d messages, over the limit of 25", busiest)
 	}
 	if sends != len(rec.msgs) {
 		t.Errorf("%d messages reached the platform for %d sent outcomes", len(rec.msgs), sends)
@@ -233,7 +254,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 	if missing > 0 || doubled > 0 {
 		t.Errorf("%d reminders not sent exactly once, %d sent twice", missing, doubled)
 	}
-	t.Logf("%d clients, %d reminders due, %d messages (%d nudges), %d deferred for limits or retries, busiest second %d, %d steps, replica B died holding %d claims, replica C %d",
+	t.Logf("%d clients, %d reminders due, %d messages (%d nudges), %d deferred for limits or retries, busiest sliding second %d, %d steps, replica B died holding %d claims, replica C %d",
 		len(clients), len(due), len(rec.msgs), nudges, deferred.Load(), busiest, steps, queueB.lost.Load(), queueC.lost.Load())
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,12 +20,14 @@ func FloorMessage(ctx context.Context, rdb redis.UniversalClient, u flows.UserKe
 	pipe := rdb.Pipeline()
 	pipe.HMGet(ctx, stateKey(u), "rev", "state")
 	pipe.ZScore(ctx, seenKey(u), updateID)
+	pipe.LIndex(ctx, entriesKey(u), -1)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return 0, err
 	}
-	args := []any{rev, strings.Repeat("s", stateSize), time.Hour.Milliseconds(), updateID, time.Now().UnixMilli(), SeenTTL.Milliseconds(), "0"}
+	now := time.Now().UnixMilli()
+	args := []any{rev, strings.Repeat("s", stateSize), time.Hour.Milliseconds(), updateID, now, SeenTTL.Milliseconds(), "0", "", ""}
 	if entrySize > 0 {
-		args = append(args, strings.Repeat("e", entrySize))
+		args[7], args[8] = "a", strconv.FormatInt(now, 10)+"|"+strings.Repeat("e", entrySize)
 	}
 	return saveScript.Run(ctx, rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
 }

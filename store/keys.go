@@ -2,7 +2,6 @@ package store
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/interlude-bot/interlude/flows"
@@ -10,6 +9,25 @@ import (
 
 // Every Redis key Interlude uses is built here. A client's keys share one hash tag,
 // "{platform:id}", so that multi-key scripts work on Redis Cluster.
+//
+// A client's layout, and what each costs (docs/BENCHMARKS.md has the figures):
+//
+//	:state    hash  rev, and the state record (sealed; compressed when that makes it smaller)
+//	:entries  list  history, one record per calendar month (history.go), oldest first
+//	:seen     zset  ids of applied updates and delivered reminder occurrences, 25 hours
+//
+// Adding a record kind (goals, session ratings, a safety plan):
+//   - If it is small and changes with the conversation, make it a field of flows.State: it is
+//     sealed, compressed and saved atomically with everything else, at no cost in keys or
+//     round trips. This is the default.
+//   - If it grows without bound like the history, give it a key function here, under tag(u),
+//     add the key to userKeys (so that erasure removes it) and to the KEYS of saveScript if the
+//     engine writes it in the same change, seal it with s.seal and the client's key as
+//     associated data, and add it to the export. Prefer one record per month (as history.go
+//     does) to one per item: each sealed record pays 33 bytes of nonce, tag and key id, and each
+//     list or hash element its own overhead.
+//   - A key of its own costs about 50–90 bytes per client before any content: one per kind,
+//     never one per item.
 const prefix = "interlude:"
 
 // tag is the hash tag of a client's keys. Ids are escaped so that a brace in an id can never
@@ -55,13 +73,14 @@ func wakeMember(u flows.UserKey, r flows.Reminder) string {
 	return string(r) + "|" + string(u.Platform) + ":" + string(u.ID)
 }
 
-// rateKey counts the messages sent to a platform in one second; with a chat, to that chat.
-func rateKey(platform flows.Platform, chat string, sec int64) string {
-	k := prefix + "{rate:" + string(platform) + "}:"
-	if chat != "" {
-		k += url.PathEscape(chat) + ":"
+// rateKey holds a send limiter's theoretical arrival time (µs): the platform's, or with a chat,
+// that chat's. Each is its own hash tag: on a Cluster the chats of a platform spread over the
+// masters instead of crowding the platform's slot, and the two checks are two calls (rate.go).
+func rateKey(platform flows.Platform, chat string) string {
+	if chat == "" {
+		return prefix + "{rate:" + string(platform) + "}"
 	}
-	return k + strconv.FormatInt(sec, 10)
+	return prefix + "{rate:" + string(platform) + ":" + url.PathEscape(chat) + "}"
 }
 
 // markKey marks that something was done once for a chat that is not a client (a group the bot

@@ -22,6 +22,13 @@ func (s *Store) SetWakes(ctx context.Context, u flows.UserKey, set map[flows.Rem
 		return nil
 	}
 	pipe := s.rdb.Pipeline()
+	s.queueWakes(ctx, pipe, u, set, drop)
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// queueWakes adds the commands of SetWakes to a pipeline.
+func (s *Store) queueWakes(ctx context.Context, pipe redis.Pipeliner, u flows.UserKey, set map[flows.Reminder]time.Time, drop []flows.Reminder) {
 	for r, at := range set {
 		pipe.ZAddLT(ctx, dueKey(), redis.Z{Score: float64(at.UnixMilli()), Member: wakeMember(u, r)})
 	}
@@ -32,8 +39,6 @@ func (s *Store) SetWakes(ctx context.Context, u flows.UserKey, set map[flows.Rem
 		}
 		pipe.ZRem(ctx, dueKey(), members...)
 	}
-	_, err := pipe.Exec(ctx)
-	return err
 }
 
 // ClearWakes removes every wake-up of the client, queued or claimed.
@@ -131,45 +136,25 @@ func (s *Store) Delivered(ctx context.Context, u flows.UserKey, key string) (boo
 	return true, nil
 }
 
-// MarkDelivered records that the reminder occurrence with the key reached the client. It is
-// kept with the client's seen updates (25 h, far beyond the grace window of a reminder).
-func (s *Store) MarkDelivered(ctx context.Context, u flows.UserKey, key string) error {
-	pipe := s.rdb.TxPipeline()
-	pipe.ZAdd(ctx, seenKey(u), redis.Z{Score: float64(s.now().UnixMilli()), Member: key})
-	pipe.PExpire(ctx, seenKey(u), SeenTTL)
+// Finish records that the reminder occurrence with the key reached the client and releases the
+// claim, in one round trip: one pipeline, not one script, since the record lives under the
+// client's hash tag and the claim under {sched}, two slots on a Cluster. The record goes first,
+// so a connection lost between the two leaves a recorded delivery with its claim still held,
+// which the claim's next holder finds delivered and does not send again. The record is kept
+// with the client's seen updates (25 h, far beyond the grace window of a reminder).
+func (s *Store) Finish(ctx context.Context, c Claim, key string) error {
+	pipe := s.rdb.Pipeline()
+	if key != "" {
+		pipe.ZAdd(ctx, seenKey(c.User), redis.Z{Score: float64(s.now().UnixMilli()), Member: key})
+		pipe.PExpire(ctx, seenKey(c.User), SeenTTL)
+	}
+	pipe.ZRem(ctx, leaseKey(), wakeMember(c.User, c.Reminder))
 	_, err := pipe.Exec(ctx)
 	return err
 }
 
 // Due counts the queued wake-ups (for metrics and tests).
 func (s *Store) Due(ctx context.Context) (int64, error) { return s.rdb.ZCard(ctx, dueKey()).Result() }
-
-// allowScript takes one message from a per-second window of the platform and of the chat.
-// KEYS: platform window, chat window. ARGV: platform limit, chat limit.
-var allowScript = redis.NewScript(`
-local g = tonumber(redis.call('GET', KEYS[1]) or '0')
-local c = tonumber(redis.call('GET', KEYS[2]) or '0')
-if g >= tonumber(ARGV[1]) or c >= tonumber(ARGV[2]) then return 0 end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], 5000)
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], 5000)
-return 1
-`)
-
-// Allow takes one message from the platform's and the chat's budget for the second of now,
-// shared by every replica. It returns 0, or how long to wait for the next second.
-func (s *Store) Allow(ctx context.Context, p flows.Platform, perSecond int, chat string, perChat int, now time.Time) (time.Duration, error) {
-	sec := now.Unix()
-	ok, err := allowScript.Run(ctx, s.rdb, []string{rateKey(p, "", sec), rateKey(p, chat, sec)}, perSecond, perChat).Int()
-	if err != nil {
-		return 0, err
-	}
-	if ok == 1 {
-		return 0, nil
-	}
-	return time.Unix(sec+1, 0).Sub(now), nil
-}
 
 // FirstTime reports whether this is the first time for (scope, id) within ttl, and marks it.
 func (s *Store) FirstTime(ctx context.Context, scope, id string, ttl time.Duration) (bool, error) {

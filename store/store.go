@@ -141,12 +141,17 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 	if updateID != "" {
 		seen = pipe.ZScore(ctx, seenKey(u), updateID)
 	}
+	// The latest history record, for a new entry to join (history.go): in the same round trip.
+	tail := pipe.LIndex(ctx, entriesKey(u), -1)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return flows.Snapshot{}, err
 	}
 	var snap flows.Snapshot
 	if seen != nil && seen.Err() == nil {
 		snap.Seen = true
+	}
+	if tail.Err() == nil {
+		snap.Tail = []byte(tail.Val())
 	}
 	vals := st.Val()
 	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
@@ -164,11 +169,14 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 }
 
 // saveScript applies a flows.Change atomically: it refuses a seen update (-1) and a stale
-// revision (-2); otherwise it writes the state, appends entries, drops entries older than the
-// retention, records the update id and sets expiries, and returns the new revision.
+// revision (-2); otherwise it writes the state, appends a history record or replaces the last one
+// (the month's record, history.go), drops records whose oldest entry is past the retention,
+// records the update id and sets expiries, and returns the new revision. The revision check
+// also guards the replaced record: every write of the history goes through this script, so the
+// last record is the one Load read with that revision.
 //
 // KEYS: state, entries, seen. ARGV: rev, state, ttl ms, update id, now ms, seen ttl ms,
-// erase flag, entries...
+// erase flag, history mode ("" none, "a" append, "r" replace the last record), record.
 var saveScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if not cur then cur = '0' end
@@ -188,8 +196,12 @@ local ttl = tonumber(ARGV[3])
 local rev = tonumber(cur) + 1
 redis.call('HSET', KEYS[1], 'rev', rev, 'state', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ttl)
-if #ARGV >= 8 then
-  for i = 8, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[5] .. '|' .. ARGV[i]) end
+if ARGV[8] ~= '' then
+  if ARGV[8] == 'r' and redis.call('LLEN', KEYS[2]) > 0 then
+    redis.call('LSET', KEYS[2], -1, ARGV[9])
+  else
+    redis.call('RPUSH', KEYS[2], ARGV[9])
+  end
   local cutoff = now - ttl
   while true do
     local head = redis.call('LINDEX', KEYS[2], 0)
@@ -211,29 +223,52 @@ return rev
 
 // Save applies a change atomically (one script, one round trip).
 func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error {
-	ad := u.String()
-	state, err := s.seal.Seal(c.State, ad)
+	args, err := s.saveArgs(u, c)
 	if err != nil {
 		return err
 	}
-	erase := "0"
-	if c.Erase {
-		erase = "1"
-	}
-	ttl := c.TTL
-	if ttl <= 0 {
-		ttl = 365 * 24 * time.Hour
-	}
-	args := make([]any, 0, 7+len(c.Entries))
-	args = append(args, c.Rev, state, ttl.Milliseconds(), c.UpdateID, s.now().UnixMilli(), SeenTTL.Milliseconds(), erase)
-	for _, e := range c.Entries {
-		sealed, err := s.seal.SealCompressed(e, ad)
-		if err != nil {
+	return saveResult(saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...))
+}
+
+var _ flows.WakingSaver = (*Store)(nil)
+
+// SaveWaking writes wake-ups and applies a change in one round trip: one pipeline, the wake-ups
+// first, so that a connection lost in between leaves at worst an early wake-up (harmless), never
+// a saved state without its wake-up. On a Cluster the two are on different masters, which a
+// pipeline writes in no set order: there it is SetWakes, then Save.
+func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.Reminder]time.Time, drop []flows.Reminder, c flows.Change) error {
+	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+		if err := s.SetWakes(ctx, u, set, drop); err != nil {
 			return err
 		}
-		args = append(args, sealed)
+		return s.Save(ctx, u, c)
 	}
-	res, err := saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
+	args, err := s.saveArgs(u, c)
+	if err != nil {
+		return err
+	}
+	keys := []string{stateKey(u), entriesKey(u), seenKey(u)}
+	run := func(eval func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd) (*redis.Cmd, error) {
+		pipe := s.rdb.Pipeline()
+		s.queueWakes(ctx, pipe, u, set, drop)
+		cmd := eval(ctx, pipe, keys, args...)
+		_, err := pipe.Exec(ctx)
+		return cmd, err
+	}
+	cmd, err := run(saveScript.EvalSha)
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		// Not loaded yet: again with the script itself (the wake-ups again too, which is
+		// harmless: a wake-up is only ever moved earlier).
+		cmd, err = run(saveScript.Eval)
+	}
+	if err != nil && cmd.Err() == nil {
+		return err // a wake-up not written: the state is saved, but report it
+	}
+	return saveResult(cmd)
+}
+
+func saveResult(cmd *redis.Cmd) error {
+	res, err := cmd.Int64()
 	if err != nil {
 		return err
 	}
@@ -246,23 +281,61 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 	return nil
 }
 
+// saveArgs seals a change into the arguments of saveScript.
+func (s *Store) saveArgs(u flows.UserKey, c flows.Change) ([]any, error) {
+	ad := u.String()
+	// The state is written on every message, but compressing a record of a few hundred bytes
+	// costs a few microseconds, against a round trip of a hundred: it is compressed too.
+	state, err := s.seal.SealCompressed(c.State, ad)
+	if err != nil {
+		return nil, err
+	}
+	erase := "0"
+	if c.Erase {
+		erase = "1"
+	}
+	ttl := c.TTL
+	if ttl <= 0 {
+		ttl = 365 * 24 * time.Hour
+	}
+	now := s.now().UnixMilli()
+	mode, record := "", ""
+	if len(c.Entries) > 0 && !c.Erase {
+		rec, replace, err := s.historyRecord(c.Tail, c.Entries, now, now-ttl.Milliseconds(), ad)
+		if err != nil {
+			return nil, err
+		}
+		mode, record = "a", rec
+		if replace {
+			mode = "r"
+		}
+	}
+	return []any{c.Rev, state, ttl.Milliseconds(), c.UpdateID, now, SeenTTL.Milliseconds(), erase, mode, record}, nil
+}
+
 // Entries returns the client's history, oldest first.
 func (s *Store) Entries(ctx context.Context, u flows.UserKey) ([][]byte, error) {
 	recs, err := s.rdb.LRange(ctx, entriesKey(u), 0, -1).Result()
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]byte, 0, len(recs))
+	var out [][]byte
 	for _, r := range recs {
-		_, sealed, ok := strings.Cut(r, "|")
-		if !ok {
-			return nil, fmt.Errorf("entry of %s: %w", u, ErrCorrupt)
+		ms, sealed, err := splitRecord(r)
+		if err != nil {
+			return nil, fmt.Errorf("entry of %s: %w", u, err)
 		}
 		plain, err := s.seal.Open([]byte(sealed), u.String())
 		if err != nil {
 			return nil, fmt.Errorf("entry of %s: %w", u, err)
 		}
-		out = append(out, plain)
+		items, err := decodeHistory(plain, ms)
+		if err != nil {
+			return nil, fmt.Errorf("entry of %s: %w", u, err)
+		}
+		for _, it := range items {
+			out = append(out, it.entry)
+		}
 	}
 	return out, nil
 }

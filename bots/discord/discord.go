@@ -61,7 +61,7 @@ type Adapter struct {
 
 const lanes = 16
 
-var _ flows.Sender = (*Adapter)(nil)
+var _ flows.KeyedSender = (*Adapter)(nil)
 
 // Errors that mean a client cannot be messaged: 50007 (cannot send messages to this user) and
 // 50278 (the user has no mutual server or DMs closed).
@@ -419,9 +419,14 @@ func (a *Adapter) deliverKeyed(ctx context.Context, user flows.UserKey, channel 
 	}
 }
 
-// Send delivers messages the bot sends on its own (reminders) by DM. Each carries a nonce with
-// enforce_nonce, derived from the reminder's occurrence, so a retry cannot post it twice.
+// Send delivers messages the bot sends on its own by DM.
 func (a *Adapter) Send(ctx context.Context, user flows.UserKey, outs []flows.Outbound) error {
+	return a.SendKeyed(ctx, user, "", outs)
+}
+
+// SendKeyed delivers a reminder by DM. With a key (the reminder's occurrence), each message
+// carries a nonce derived from it, with enforce_nonce, so a retry cannot post it twice.
+func (a *Adapter) SendKeyed(ctx context.Context, user flows.UserKey, key string, outs []flows.Outbound) error {
 	var ch *discordgo.Channel
 	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
 		var err error
@@ -431,13 +436,7 @@ func (a *Adapter) Send(ctx context.Context, user flows.UserKey, outs []flows.Out
 	if err != nil {
 		return mapErr(err)
 	}
-	key := ""
-	for _, o := range outs {
-		if o.Key != "" {
-			key = o.Key
-		}
-	}
-	for n, o := range flows.Merge(outs) {
+	for n, o := range outs {
 		k := ""
 		if key != "" {
 			k = fmt.Sprintf("%s/%d", key, n)

@@ -405,7 +405,7 @@ func (a *Adapter) Send(ctx context.Context, user flows.UserKey, outs []flows.Out
 	if err != nil {
 		return fmt.Errorf("telegram: bad chat id for %s", user)
 	}
-	return a.sendTo(ctx, chat, outs, true)
+	return a.sendTo(ctx, chat, outs, false) // merged by the dispatcher
 }
 
 // sendTo renders and sends messages to a chat: plain texts joined to the message that follows,

@@ -283,8 +283,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		el := leader.New(st, "discord-gateway", cfg.LeaseTTL, logger)
 		workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, dc.Run) })
 		ready = append(ready, func() bool { return !el.Leading() || dc.Connected() })
-		metrics.Gauge("interlude_discord_invalid_requests", "401, 403 and 429 answers from Discord in the last 10 minutes (a ban follows 10,000).",
-			func() float64 { return float64(dc.InvalidRequests()) })
+		metrics.DiscordInvalidRequests(func() float64 { return float64(dc.InvalidRequests()) })
 	}
 
 	limits := map[flows.Platform]scheduler.Limit{
@@ -294,6 +293,17 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder), scheduler.WithLimits(limits))
 	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
 
+	var platforms []string // as the adapters label their metrics
+	if cfg.TelegramToken != "" {
+		platforms = append(platforms, "telegram")
+	}
+	if cfg.DiscordToken != "" {
+		platforms = append(platforms, "discord")
+	}
+	metrics.BuildInfo(buildVersion())
+	metrics.Prepare(metrics.Series{Platforms: platforms, Flows: engine.Library().FlowIDs(), Reminders: []string{
+		string(flows.RemindCheckin), string(flows.RemindPrepare), string(flows.RemindReflect), string(flows.RemindNudge), string(flows.RemindExpire)}})
+	metrics.Backlog(st.DueBefore)
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

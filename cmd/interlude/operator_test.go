@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"net"
 	"os/exec"
 	"strings"
@@ -92,6 +94,25 @@ func TestHealthcheckAsksTheRunningBot(t *testing.T) {
 		code, stdout, stderr := runBinary(t, baseEnv("INTERLUDE_HTTP_ADDR="+addr), "healthcheck")
 		if code != 0 || stdout != "ready\n" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q", addr, code, stdout, stderr)
+		}
+	}
+	// What an operator alerts on is there from the start, at zero.
+	resp, err := http.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`interlude_build_info{goversion="go1.`,
+		"interlude_reminders_due 0",
+		"interlude_reminders_overdue 0",
+		`interlude_send_errors_total{kind="rate_limited",platform="telegram"} 0`,
+		`interlude_reminders_total{outcome="late",reminder="checkin"} 0`,
+		`interlude_flows_started_total{flow="checkin"} 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
 		}
 	}
 	// Redis gone: not ready, exit 1.

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
-	"net/http"
 	"net"
+	"net/http"
 	"os/exec"
 	"strings"
 	"testing"

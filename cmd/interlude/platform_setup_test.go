@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interlude-bot/interlude/bots/discord/discordtest"
+	"github.com/interlude-bot/interlude/internal/redistest"
+)
+
+func TestDiscordIsInstallableToAClientsAccount(t *testing.T) {
+	r := startDiscord(t, redistest.Start(t))
+	cmds := r.dc.Commands(r.dc.AppID, "")
+	if len(cmds) < 16 {
+		t.Fatalf("%d slash commands registered", len(cmds))
+	}
+	for _, c := range cmds {
+		var cmd struct {
+			Name             string            `json:"name"`
+			IntegrationTypes []int             `json:"integration_types"`
+			Contexts         []int             `json:"contexts"`
+			DescriptionLoc   map[string]string `json:"description_localizations"`
+			Options          []struct {
+				NameLoc        map[string]string `json:"name_localizations"`
+				DescriptionLoc map[string]string `json:"description_localizations"`
+			} `json:"options"`
+		}
+		raw, _ := json.Marshal(c)
+		if err := json.Unmarshal(raw, &cmd); err != nil {
+			t.Fatal(err)
+		}
+		// 0 guild install, 1 user install; contexts 0 server (to be sent to a DM), 1 the
+		// bot's DM, never 2 (group DMs, where others would read along).
+		if !slices.Equal(cmd.IntegrationTypes, []int{0, 1}) {
+			t.Errorf("/%s: integration types %v, want [0 1]", cmd.Name, cmd.IntegrationTypes)
+		}
+		if !slices.Contains(cmd.Contexts, 1) || slices.Contains(cmd.Contexts, 2) {
+			t.Errorf("/%s: contexts %v, want the bot's DM and no group DMs", cmd.Name, cmd.Contexts)
+		}
+		if cmd.DescriptionLoc["de"] == "" {
+			t.Errorf("/%s: no German description", cmd.Name)
+		}
+		for _, o := range cmd.Options {
+			if o.NameLoc["de"] == "" || o.DescriptionLoc["de"] == "" {
+				t.Errorf("/%s: option without German name or description: %s", cmd.Name, raw)
+			}
+		}
+	}
+}
+
+func TestDiscordNoticeOutsideTheDMIsInTheClientsLanguage(t *testing.T) {
+	r := startDiscord(t, redistest.Start(t))
+	const user = "400000000000000007"
+	r.dc.AddGuildChannel("700", "701")
+	for _, tt := range []struct {
+		name, locale, channel, guild string
+		context                      int
+		want, notWant                string
+	}{
+		{"server, German client", "de", "701", "700", 0, "Bitte schick mir eine Direktnachricht.", "direct message"},
+		{"server, English client", "en-GB", "701", "700", 0, "Please send me a direct message.", "Direktnachricht"},
+		{"group DM of a user install", "de", "702", "", 2, "Bitte schick mir eine Direktnachricht.", "direct message"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, payload := discordtest.SlashCommand(discordtest.NewID(), "tok"+discordtest.NewID(), r.dc.AppID, user, tt.channel, "checkin", tt.guild, nil)
+			d := payload.(map[string]any)
+			d["locale"] = tt.locale
+			d["context"] = tt.context
+			if tt.guild == "" {
+				d["channel"].(map[string]any)["type"] = 3 // a group DM
+			}
+			r.dc.Dispatch(ev, d)
+			cb := r.dc.WaitFor(t, 10*time.Second, func(c discordtest.Call) bool {
+				return c.Matches("POST /interactions/*/*/callback") && strings.Contains(toJSON(c.Body["data"]), tt.want)
+			})
+			if strings.Contains(toJSON(cb.Body["data"]), tt.notWant) {
+				t.Errorf("notice in two languages: %v", cb.Body["data"])
+			}
+			if flags, _ := cb.Body["data"].(map[string]any)["flags"].(float64); int(flags)&64 == 0 {
+				t.Errorf("not ephemeral: %v", cb.Body)
+			}
+			if n := len(r.dc.MessagesTo(tt.channel)); n != 0 {
+				t.Errorf("%d messages posted in %s", n, tt.channel)
+			}
+		})
+	}
+	// No conversation was started: a DM now begins at the very start.
+	ch := r.dc.DMChannel(user)
+	r.dm(user, "/start")
+	r.expect(ch, "not therapy")
+}

@@ -73,10 +73,15 @@ func TestDiscordNoticeOutsideTheDMIsInTheClientsLanguage(t *testing.T) {
 				d["channel"].(map[string]any)["type"] = 3 // a group DM
 			}
 			r.dc.Dispatch(ev, d)
+			content := func(c discordtest.Call) string {
+				data, _ := c.Body["data"].(map[string]any)
+				text, _ := data["content"].(string)
+				return unescape(text)
+			}
 			cb := r.dc.WaitFor(t, 10*time.Second, func(c discordtest.Call) bool {
-				return c.Matches("POST /interactions/*/*/callback") && strings.Contains(toJSON(c.Body["data"]), tt.want)
+				return c.Matches("POST /interactions/*/*/callback") && strings.Contains(content(c), tt.want)
 			})
-			if strings.Contains(toJSON(cb.Body["data"]), tt.notWant) {
+			if strings.Contains(content(cb), tt.notWant) {
 				t.Errorf("notice in two languages: %v", cb.Body["data"])
 			}
 			if flags, _ := cb.Body["data"].(map[string]any)["flags"].(float64); int(flags)&64 == 0 {

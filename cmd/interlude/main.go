@@ -247,8 +247,8 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		if err != nil {
 			return err
 		}
-		if err := tg.SetCommands(ctx); err != nil {
-			logger.Warn("telegram: command menu not set", "error", err.Error())
+		if err := tg.SetUp(ctx); err != nil {
+			logger.Warn("telegram: bot profile (description, command menu) not set", "error", err.Error())
 		}
 		senders[flows.Telegram] = tg
 		if cfg.TelegramWebhookURL != "" {

@@ -2,12 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/interlude-bot/interlude/bots/discord/discordtest"
+	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/internal/redistest"
 )
 
@@ -96,4 +100,67 @@ func TestDiscordNoticeOutsideTheDMIsInTheClientsLanguage(t *testing.T) {
 	ch := r.dc.DMChannel(user)
 	r.dm(user, "/start")
 	r.expect(ch, "not therapy")
+}
+
+func TestTelegramProfileBeforeStartAndPrivateMenuSetOnce(t *testing.T) {
+	r := startTelegram(t)
+	// What a person sees before pressing Start, in English (the default) and German.
+	for lang, want := range map[string][2]string{
+		"":   {"automated companion for the time between your therapy sessions", "this is not therapy"},
+		"de": {"automatischer Begleiter für die Zeit zwischen deinen Therapiestunden", "keine Therapie"},
+	} {
+		if d := r.tg.Description(lang); !strings.Contains(d, want[0]) || !strings.Contains(d, want[1]) {
+			t.Errorf("description %q: %q", lang, d)
+		}
+		if d := r.tg.ShortDescription(lang); d == "" || !strings.Contains(strings.ToLower(d), "therap") {
+			t.Errorf("short description %q: %q", lang, d)
+		}
+	}
+	// The menu is for private chats only, per language; none for groups.
+	var scopes []string
+	for _, c := range r.tg.Calls("setMyCommands") {
+		scopes = append(scopes, c.Fields["language_code"]+" "+c.Fields["scope"])
+	}
+	slices.Sort(scopes)
+	if want := []string{` {"type":"all_private_chats"}`, `de {"type":"all_private_chats"}`}; !slices.Equal(scopes, want) {
+		t.Errorf("setMyCommands: %q, want %q", scopes, want)
+	}
+
+	// A restart finds everything right and changes nothing.
+	before := len(r.tg.Calls())
+	if err := r.proc.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	r.proc.cmd.Wait()
+	r.proc = startProc(t, r.env, "run")
+	r.waitReady()
+	for _, c := range r.tg.Calls()[before:] {
+		if strings.HasPrefix(c.Method, "setMy") || strings.HasPrefix(c.Method, "deleteMy") {
+			t.Errorf("restart changed the profile: %s %v", c.Method, c.Fields)
+		}
+	}
+}
+
+func TestTelegramMenuForEveryChatFromAnOlderVersionIsRemoved(t *testing.T) {
+	tg := telegramtest.New(t, "")
+	// An older version set the menu for the default scope, which shows in groups too.
+	setOld := func(lang string) {
+		resp, err := http.PostForm(tg.URL+"/bot"+tg.Token+"/setMyCommands", url.Values{
+			"commands": {`[{"command":"checkin","description":"Weekly check-in"}]`}, "language_code": {lang}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	setOld("")
+	setOld("de")
+	r := startTelegramWith(t, tg, redistest.Start(t))
+	var deleted []string
+	for _, c := range r.tg.Calls("deleteMyCommands") {
+		deleted = append(deleted, c.Fields["language_code"]+" "+c.Fields["scope"])
+	}
+	slices.Sort(deleted)
+	if want := []string{" ", "de "}; !slices.Equal(deleted, want) {
+		t.Errorf("deleteMyCommands: %q, want %q (default scope, each language)", deleted, want)
+	}
 }

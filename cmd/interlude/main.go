@@ -26,6 +26,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/logbridge"
 	"github.com/interlude-bot/interlude/leader"
 	"github.com/interlude-bot/interlude/metrics"
 	"github.com/interlude-bot/interlude/scheduler"
@@ -146,6 +147,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	consoleMode := cmd == "console" || !cfg.Platforms()
 	logger := newLogger(cfg, stderr, consoleMode)
 	slog.SetDefault(logger)
+	logbridge.Install(logger, cfg.TelegramToken, cfg.DiscordToken, cfg.TelegramWebhookSecret, redisPassword(cfg.RedisURL))
 	for _, u := range config.Unknown(os.Environ()) {
 		if u.Nearest != "" {
 			logger.Warn("configuration: unknown variable ignored; did you mean "+u.Nearest+"?", "variable", u.Name)
@@ -408,6 +410,16 @@ func newLogger(cfg *config.Config, w io.Writer, consoleMode bool) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redisPassword is the password in a Redis URL, to keep it out of library log lines.
+func redisPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
 }
 
 func consoleUser() flows.UserKey {

@@ -65,4 +65,3 @@ func newRedactor(secrets []string) func(string) string {
 	r := strings.NewReplacer(pairs...)
 	return r.Replace
 }
-

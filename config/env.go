@@ -11,6 +11,7 @@ import (
 // here is most likely misspelt; Unknown names the nearest of these.
 var Known = []string{
 	"INTERLUDE_ALLOW_PLAINTEXT",
+	"INTERLUDE_CHECKIN_SKIP_AFTER_MANUAL",
 	"INTERLUDE_CONSENT_VERSION",
 	"INTERLUDE_CONSOLE_USER",
 	"INTERLUDE_DISCORD_API_URL",

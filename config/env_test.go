@@ -1,6 +1,10 @@
 package config_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -111,5 +115,33 @@ func TestValuesOperatorsGetSlightlyWrong(t *testing.T) {
 		if _, err := config.Load(env(map[string]string{"INTERLUDE_HTTP_ADDR": a})); err != nil {
 			t.Errorf("INTERLUDE_HTTP_ADDR=%s: %v", a, err)
 		}
+	}
+}
+
+// Every variable the code reads is known, so that a new setting is never warned about as a
+// typo. The sources are read as text: a variable read anywhere in the module counts.
+func TestKnownListsEveryVariableTheCodeReads(t *testing.T) {
+	known := map[string]bool{}
+	for _, k := range config.Known {
+		known[k] = true
+	}
+	quoted := regexp.MustCompile(`"(INTERLUDE_[A-Z0-9_]+)"`)
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range quoted.FindAllStringSubmatch(string(src), -1) {
+			if !known[m[1]] {
+				t.Errorf("%s reads %s, which config.Known lacks (it would be warned about as unknown)", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

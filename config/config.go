@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -123,6 +124,11 @@ func Load(env Lookup) (*Config, error) {
 		if p, err := url.Parse(u.val); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return nil, bad(u.name, "must be an http:// or https:// URL")
 		}
+	}
+	if host, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || strings.ContainsAny(host, "/ ") {
+		return nil, bad("INTERLUDE_HTTP_ADDR", "must be host:port or :port such as :8080, got %q", c.HTTPAddr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return nil, bad("INTERLUDE_HTTP_ADDR", "must end in a port number from 0 to 65535, got %q", c.HTTPAddr)
 	}
 	if c.TelegramWebhookURL != "" && c.TelegramWebhookSecret == "" {
 		return nil, bad("INTERLUDE_TELEGRAM_WEBHOOK_SECRET", "is required in webhook mode (INTERLUDE_TELEGRAM_WEBHOOK_URL is set)")

@@ -22,7 +22,7 @@ var (
 	Inbound = counter("interlude_inbound_messages_total", "Messages and button presses received from clients.", "platform")
 	// Outbound counts messages sent to clients, by platform.
 	Outbound = counter("interlude_outbound_messages_total", "Messages sent to clients.", "platform")
-	// SendErrors counts failed sends, by platform and kind (rate_limited, blocked, network, other).
+	// SendErrors counts failed sends, by platform and kind (SendErrorKinds).
 	SendErrors = counter("interlude_send_errors_total", "Sends that failed, by kind.", "platform", "kind")
 	// FlowsStarted, FlowsCompleted and FlowsLeft count conversations by flow.
 	FlowsStarted   = counter("interlude_flows_started_total", "Conversations started.", "flow")

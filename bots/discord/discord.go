@@ -158,12 +158,13 @@ func (a *Adapter) ack(i *discordgo.InteractionCreate) bool {
 	defer cancel()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		if i.GuildID != "" {
-			// Never in a server: an ephemeral invitation to a DM, seen only by the person.
+		if !inBotDM(i.Interaction) {
+			// Never in a server or a group DM: an ephemeral invitation to a DM, seen only by
+			// the person, in their language.
 			a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{
 				Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{
-					Content:         escape(a.engine.Library().String("dm_only", "en")),
+					Content:         escape(a.engine.Library().String("dm_only", a.locale(i.Interaction))),
 					Flags:           discordgo.MessageFlagsEphemeral,
 					AllowedMentions: &discordgo.MessageAllowedMentions{},
 				},
@@ -174,7 +175,7 @@ func (a *Adapter) ack(i *discordgo.InteractionCreate) bool {
 		return true
 	case discordgo.InteractionMessageComponent:
 		a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
-		return i.GuildID == ""
+		return inBotDM(i.Interaction)
 	}
 	return false
 }
@@ -240,17 +241,22 @@ func (a *Adapter) Connected() bool { return a.connected.Load() }
 func (a *Adapter) InvalidRequests() int { return a.invalid.count(time.Now()) }
 
 // options are the slash command options: commands that take what they would ask for.
-var options = map[string]struct{ name, en, de string }{
-	"session":  {"when", "e.g. thu 18:30, every other tuesday 6:30pm, none", "z. B. Do 18:30, jeden zweiten Dienstag 18:30, keiner"},
-	"schedule": {"when", "e.g. sunday 19:00", "z. B. Sonntag 19:00"},
-	"timezone": {"zone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Zeitverschiebung"},
-	"pause":    {"until", "e.g. 2027-01-06 or 2 weeks", "z. B. 6.1.2027 oder 2 Wochen"},
+// Command names stay English in every language: the texts on every platform name them
+// (/checkin), and a German name would not be found by what they say.
+var options = map[string]struct{ name, nameDE, en, de string }{
+	"session":  {"when", "wann", "e.g. thu 18:30, every other tuesday 6:30pm, none", "z. B. Do 18:30, jeden zweiten Dienstag 18:30, keiner"},
+	"schedule": {"when", "wann", "e.g. sunday 19:00", "z. B. Sonntag 19:00"},
+	"timezone": {"zone", "zeitzone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Zeitverschiebung"},
+	"pause":    {"until", "bis", "e.g. 2027-01-06 or 2 weeks", "z. B. 6.1.2027 oder 2 Wochen"},
 }
 
 func (a *Adapter) registerCommands(ctx context.Context) error {
 	lib := a.engine.Library()
+	// Installable to a server and to a client's own account, so that a client can use the bot
+	// without sharing a server with it. Usable in the bot's DM; in a server only to be told to
+	// come to a DM. Never offered in group DMs (a user install would otherwise show them there).
 	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextBotDM, discordgo.InteractionContextGuild}
-	integration := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	integration := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
 	var cmds []*discordgo.ApplicationCommand
 	for _, c := range flows.Commands {
 		de := map[discordgo.Locale]string{discordgo.German: lib.String("cmd_"+c, "de")}
@@ -263,8 +269,9 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 		}
 		if o, ok := options[c]; ok {
 			ode := map[discordgo.Locale]string{discordgo.German: o.de}
+			nde := map[discordgo.Locale]string{discordgo.German: o.nameDE}
 			cmd.Options = []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: o.name,
+				Type: discordgo.ApplicationCommandOptionString, Name: o.name, NameLocalizations: nde,
 				Description: o.en, DescriptionLocalizations: ode,
 			}}
 		}

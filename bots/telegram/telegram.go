@@ -122,26 +122,6 @@ func (a *Adapter) Username() string { return a.username }
 // allowedUpdates are the updates the bot asks for; my_chat_member tells when a client blocks it.
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
 
-// SetCommands publishes the command menu in every language of the library (the library's
-// English text is the default for other languages).
-func (a *Adapter) SetCommands(ctx context.Context) error {
-	lib := a.engine.Library()
-	for _, loc := range lib.Locales() {
-		var cmds []models.BotCommand
-		for _, c := range flows.Commands {
-			cmds = append(cmds, models.BotCommand{Command: c, Description: lib.String("cmd_"+c, loc)})
-		}
-		params := &bot.SetMyCommandsParams{Commands: cmds}
-		if loc != "en" {
-			params.LanguageCode = loc
-		}
-		if err := a.call(ctx, func() error { _, err := a.bot.SetMyCommands(ctx, params); return err }); err != nil {
-			return fmt.Errorf("telegram: setMyCommands (%s): %s", loc, errKind(err))
-		}
-	}
-	return nil
-}
-
 // Poll long-polls getUpdates until ctx ends. It asks for the next updates only after every
 // update of the last batch was saved; an update that cannot be saved (Redis down) is retried
 // with backoff, never dropped.

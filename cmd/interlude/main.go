@@ -26,6 +26,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/telegram"
 	"github.com/interlude-bot/interlude/config"
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/logbridge"
 	"github.com/interlude-bot/interlude/leader"
 	"github.com/interlude-bot/interlude/metrics"
 	"github.com/interlude-bot/interlude/scheduler"
@@ -41,10 +42,45 @@ commands:
   run                 serve every configured platform (the default; the console when none is)
   console             talk to the bot in this terminal (stdin may be piped)
   flows check [DIR]   validate a flow directory (the embedded library when no DIR)
+  healthcheck         ask a running bot's /readyz (for a container's HEALTHCHECK)
   version             print the version
 
-Configuration is read from INTERLUDE_* environment variables; see the README.
+Run "interlude COMMAND --help" for one command. Configuration is read from INTERLUDE_*
+environment variables; see the README and docs/DEPLOY.md.
 `
+
+// usages are the --help texts of the subcommands.
+var usages = map[string]string{
+	"run": `usage: interlude run
+
+Serves every platform whose token is set (INTERLUDE_TELEGRAM_TOKEN, INTERLUDE_DISCORD_TOKEN and
+INTERLUDE_DISCORD_APP_ID), the scheduler and the HTTP endpoints on INTERLUDE_HTTP_ADDR (/healthz,
+/readyz, /metrics, the Telegram webhook). With no platform configured it starts the console.
+A platform needs INTERLUDE_REDIS_URL and INTERLUDE_ENCRYPTION_KEY. Exit code 2 means a
+configuration problem, named in one line.
+`,
+	"console": `usage: interlude console
+
+Talk to the bot in this terminal; stdin may be piped. Buttons are shown as a numbered list:
+type the number or the label. Without INTERLUDE_REDIS_URL it uses an embedded store that
+keeps nothing after it stops. INTERLUDE_CONSOLE_USER names the client (default: your login).
+`,
+	"flows": `usage: interlude flows check [DIR]
+
+Validates a flow and prompt directory (the embedded library when no DIR is given), together with
+DIR/safety. Errors name the file and line; the exit code is 1 on any error.
+`,
+	"healthcheck": `usage: interlude healthcheck
+
+Asks the bot running on this machine (INTERLUDE_HTTP_ADDR, default :8080) for /readyz. Exit code
+0 when it is ready, 1 otherwise, with one line saying why. Made for a container's HEALTHCHECK,
+where there is no shell or curl.
+`,
+	"version": `usage: interlude version
+
+Prints the version.
+`,
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -62,20 +98,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	if u, ok := usages[cmd]; ok && wantsHelp(args) {
+		fmt.Fprint(stdout, u)
+		return exitOK
+	}
 	switch cmd {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "interlude", buildVersion())
 		return exitOK
 	case "help", "-h", "--help":
+		if len(args) > 0 {
+			if u, ok := usages[args[0]]; ok {
+				fmt.Fprint(stdout, u)
+				return exitOK
+			}
+		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	case "flows":
 		if len(args) == 0 || args[0] != "check" || len(args) > 2 {
-			fmt.Fprint(stderr, usage)
+			fmt.Fprint(stderr, usages["flows"])
 			return exitConfig
 		}
 		return flowsCheck(args[1:], stdout, stderr)
+	case "healthcheck":
+		return healthcheck(os.Getenv("INTERLUDE_HTTP_ADDR"), stdout, stderr)
 	case "run", "console":
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "interlude %s: unexpected argument %q\n\n%s", cmd, args[0], usages[cmd])
+			return exitConfig
+		}
 	default:
 		fmt.Fprintf(stderr, "interlude: unknown command %q\n\n%s", cmd, usage)
 		return exitConfig
@@ -84,6 +136,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg, err := config.Load(os.LookupEnv)
 	if err == nil && cmd == "run" {
 		err = cfg.CheckServe()
+	}
+	if err == nil && cmd == "run" {
+		err = cfg.StrayToken(os.Environ())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "interlude: configuration: %v\n", err)
@@ -95,6 +150,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		logger, logPath = consoleLogger(cfg, stderr) // the chat shows no log lines
 	}
 	slog.SetDefault(logger)
+	logbridge.Install(logger, cfg.TelegramToken, cfg.DiscordToken, cfg.TelegramWebhookSecret, redisPassword(cfg.RedisURL))
+	for _, u := range config.Unknown(os.Environ()) {
+		if u.Nearest != "" {
+			logger.Warn("configuration: unknown variable ignored; did you mean "+u.Nearest+"?", "variable", u.Name)
+		} else {
+			logger.Warn("configuration: unknown variable ignored", "variable", u.Name)
+		}
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -154,6 +217,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err := serve(ctx, cfg, engine, st, logger); err != nil {
+		var cerr *config.Error
+		if errors.As(err, &cerr) {
+			fmt.Fprintf(stderr, "interlude: configuration: %v\n", err)
+			return exitConfig
+		}
 		fmt.Fprintf(stderr, "interlude: %v\n", err)
 		return exitFail
 	}
@@ -163,6 +231,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // serve runs the configured platform adapters, the scheduler and the HTTP endpoints until ctx
 // ends, then stops them in order.
 func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *store.Store, logger *slog.Logger) error {
+	// Listen first: an address in use is a configuration mistake, found before any platform
+	// is touched.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return &config.Error{Var: "INTERLUDE_HTTP_ADDR", Msg: fmt.Sprintf("%s is already in use by another program; stop it or choose another address, such as INTERLUDE_HTTP_ADDR=:8081", cfg.HTTPAddr)}
+		}
+		return &config.Error{Var: "INTERLUDE_HTTP_ADDR", Msg: fmt.Sprintf("cannot listen on %s: %v", cfg.HTTPAddr, errors.Unwrap(err))}
+	}
+	defer ln.Close()
 	senders := map[flows.Platform]flows.Sender{}
 	mux := http.NewServeMux()
 	var workers []func(context.Context) error
@@ -177,8 +255,8 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		if err != nil {
 			return err
 		}
-		if err := tg.SetCommands(ctx); err != nil {
-			logger.Warn("telegram: command menu not set", "error", err.Error())
+		if err := tg.SetUp(ctx); err != nil {
+			logger.Warn("telegram: bot profile (description, command menu) not set", "error", err.Error())
 		}
 		senders[flows.Telegram] = tg
 		if cfg.TelegramWebhookURL != "" {
@@ -213,8 +291,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		el := leader.New(st, "discord-gateway", cfg.LeaseTTL, logger)
 		workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, dc.Run) })
 		ready = append(ready, func() bool { return !el.Leading() || dc.Connected() })
-		metrics.Gauge("interlude_discord_invalid_requests", "401, 403 and 429 answers from Discord in the last 10 minutes (a ban follows 10,000).",
-			func() float64 { return float64(dc.InvalidRequests()) })
+		metrics.DiscordInvalidRequests(func() float64 { return float64(dc.InvalidRequests()) })
 	}
 
 	limits := map[flows.Platform]scheduler.Limit{
@@ -224,6 +301,17 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder), scheduler.WithLimits(limits))
 	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
 
+	var platforms []string // as the adapters label their metrics
+	if cfg.TelegramToken != "" {
+		platforms = append(platforms, "telegram")
+	}
+	if cfg.DiscordToken != "" {
+		platforms = append(platforms, "discord")
+	}
+	metrics.BuildInfo(buildVersion())
+	metrics.Prepare(metrics.Series{Platforms: platforms, Flows: engine.Library().FlowIDs(), Reminders: []string{
+		string(flows.RemindCheckin), string(flows.RemindPrepare), string(flows.RemindReflect), string(flows.RemindNudge), string(flows.RemindExpire)}})
+	metrics.Backlog(st.DueBefore)
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -240,10 +328,6 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		fmt.Fprintln(w, "ready")
 	})
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("http: %w", err)
-	}
 	logger.Info("http: listening", "addr", ln.Addr().String())
 
 	var wg sync.WaitGroup
@@ -332,6 +416,16 @@ func newLogger(cfg *config.Config, w io.Writer, consoleMode bool) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redisPassword is the password in a Redis URL, to keep it out of library log lines.
+func redisPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
 }
 
 func consoleUser() flows.UserKey {

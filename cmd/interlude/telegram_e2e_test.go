@@ -51,7 +51,13 @@ func startTelegram(t *testing.T, extra ...string) *tgRig {
 // startTelegramOn is startTelegram on a Redis the test prepared (with AOF, say).
 func startTelegramOn(t *testing.T, srv *redistest.Server, extra ...string) *tgRig {
 	t.Helper()
-	r := &tgRig{t: t, tg: telegramtest.New(t, ""), srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
+	return startTelegramWith(t, telegramtest.New(t, ""), srv, extra...)
+}
+
+// startTelegramWith is startTelegramOn with a fake Bot API the test prepared.
+func startTelegramWith(t *testing.T, tg *telegramtest.Server, srv *redistest.Server, extra ...string) *tgRig {
+	t.Helper()
+	r := &tgRig{t: t, tg: tg, srv: srv, addr: freeAddr(t), seen: map[int64]int{}}
 	r.tg.SetMaxPollWait(200 * time.Millisecond)
 	r.env = baseEnv(append([]string{
 		"INTERLUDE_TELEGRAM_TOKEN=" + r.tg.Token,

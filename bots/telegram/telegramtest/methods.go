@@ -55,8 +55,6 @@ func init() {
 		"setMyCommands":          setMyCommands,
 		"deleteMyCommands":       deleteMyCommands,
 		"getMyCommands":          getMyCommands,
-		"setMyDescription":       okTrue,
-		"setMyShortDescription":  okTrue,
 		"setMyName":              okTrue,
 		"setChatMenuButton":      okTrue,
 	} {

@@ -54,25 +54,26 @@ type Server struct {
 	me     User
 	closed chan struct{}
 
-	mu         sync.Mutex
-	calls      []Call
-	sentTo     map[int64][]int         // indexes in calls of successful sends, by chat
-	sentCh     map[int64]chan struct{} // per chat: closed and removed at its next send (WaitSent)
-	callsCh    chan struct{}           // closed and replaced when a call is recorded
-	queue      []queued
-	nextUpdate int64
-	pushedCh   chan struct{} // closed and replaced when an update is pushed
-	maxWait    time.Duration
-	allowed    []string // allowed_updates as last set; nil: never set
-	faults     []*faultRule
-	blocked    map[int64]bool
-	chats      map[int64]Chat
-	messages   map[msgKey]*stored
-	callbacks  map[string]bool // pushed callback query ids → answered
-	webhook    string
-	commands   map[string]json.RawMessage
-	handlers   map[string]handler
-	poll       chan struct{} // closed to end the waiting getUpdates with 409
+	mu           sync.Mutex
+	calls        []Call
+	sentTo       map[int64][]int         // indexes in calls of successful sends, by chat
+	sentCh       map[int64]chan struct{} // per chat: closed and removed at its next send (WaitSent)
+	callsCh      chan struct{}           // closed and replaced when a call is recorded
+	queue        []queued
+	nextUpdate   int64
+	pushedCh     chan struct{} // closed and replaced when an update is pushed
+	maxWait      time.Duration
+	allowed      []string // allowed_updates as last set; nil: never set
+	faults       []*faultRule
+	blocked      map[int64]bool
+	chats        map[int64]Chat
+	messages     map[msgKey]*stored
+	callbacks    map[string]bool // pushed callback query ids → answered
+	webhook      string
+	commands     map[string]json.RawMessage
+	descriptions map[string]string // "d|lang" and "s|lang": descriptions.go
+	handlers     map[string]handler
+	poll         chan struct{} // closed to end the waiting getUpdates with 409
 }
 
 type queued struct {

@@ -1,0 +1,28 @@
+package discord
+
+import (
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// inBotDM reports whether an interaction happened in the client's DM with the bot: the only
+// place where anything personal is shown. Servers and group DMs (where a user-installed app
+// can be used too) get an ephemeral invitation to a DM.
+func inBotDM(i *discordgo.Interaction) bool {
+	// A server's interaction always carries its guild_id; a group DM's has the
+	// PrivateChannel context (an interaction from before user installs has no context, which
+	// reads as 0, and came from the bot's DM when it had no guild_id).
+	return i.GuildID == "" && i.Context != discordgo.InteractionContextPrivateChannel
+}
+
+// locale is the library locale for the client's Discord language ("de" for de, "en" else).
+func (a *Adapter) locale(i *discordgo.Interaction) string {
+	lang := strings.ToLower(string(i.Locale))
+	for _, loc := range a.engine.Library().Locales() {
+		if loc != "en" && (lang == loc || strings.HasPrefix(lang, loc+"-")) {
+			return loc
+		}
+	}
+	return "en"
+}

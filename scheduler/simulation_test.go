@@ -15,8 +15,8 @@ import (
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
 	"github.com/interlude-bot/interlude/scheduler"
-	"github.com/interlude-bot/interlude/when"
 	"github.com/interlude-bot/interlude/store"
+	"github.com/interlude-bot/interlude/when"
 )
 
 var simClients = flag.Int("sim.clients", 10000, "clients in TestWeekOfRemindersAcrossReplicas")

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/when"
 	"github.com/interlude-bot/interlude/store"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // Scheduled stores n onboarded Telegram clients (ids firstID, firstID+1, …, in UTC) whose

@@ -38,8 +38,9 @@ type Queue interface {
 	// claim, in one round trip.
 	Finish(ctx context.Context, c store.Claim, key string) error
 	// Allow takes n messages from the platform's budget and the chat's at now (the zero time:
-	// the Redis server's clock) and returns 0, or how long to wait before asking again.
-	Allow(ctx context.Context, p flows.Platform, platform store.Pace, chat string, perChat store.Pace, n int, now time.Time) (time.Duration, error)
+	// the Redis server's clock): granted, they go once wait has passed; refused, the caller asks
+	// again after wait.
+	Allow(ctx context.Context, p flows.Platform, platform store.Pace, chat string, perChat store.Pace, n int, now time.Time) (wait time.Duration, granted bool, err error)
 }
 
 // Limit is a platform's sending budget, shared by all replicas.
@@ -50,18 +51,15 @@ type Limit struct {
 	PerChat int
 }
 
-// headroom is the share of a limit the dispatcher paces at. The 3 % it leaves (30 ms of every
-// second) go half to dating a late grant back (store.Pace.CatchUp: a worker or Redis that ran
-// late on a busy machine loses nothing of the budget) and half to sends that reach the
-// platform late: with both, no second at the platform's end holds more than the limit.
+// headroom is the share of a limit the dispatcher paces at. The slots the limiter hands out
+// are never more than the limit in any second; a send leaves a little after its slot (a busy
+// machine, a slow connection), and the 3 % left (30 ms of every second) keep such late sends
+// from putting more than the limit into a second at the platform's end.
 const headroom = 0.97
 
 // pace is how the limiter spaces messages for perSecond.
 func pace(perSecond int) store.Pace {
-	return store.Pace{
-		Every:   time.Duration(float64(time.Second) / (float64(max(perSecond, 1)) * headroom)),
-		CatchUp: time.Duration((1 - headroom) / 2 * float64(time.Second)),
-	}
+	return store.Pace{Every: time.Duration(float64(time.Second) / (float64(max(perSecond, 1)) * headroom))}
 }
 
 // DefaultLimits stay below the platforms' documented limits.
@@ -256,12 +254,22 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 // puts the claim back instead: far below the lease, and long enough to cover a chat's second.
 const maxWaitInPlace = 2 * time.Second
 
-// take takes n messages from the send budget of the claim's platform and chat. Over the budget,
-// a worker on the real clock waits for its turn in place (up to maxWaitInPlace: the engine has
-// decided and saved already, and every slot of the platform's budget counts); otherwise the
-// claim is put back for when the budget allows. It reports whether the messages may go, and
-// the time they were granted at.
+// take takes n messages from the send budget of the claim's platform and chat. A worker that
+// can wait (on the real clock, or with WithSleep) reserves the platform's next slot up to
+// maxWaitInPlace ahead and sends at it: the engine has decided and saved already, and a slot
+// that is reserved is not lost however late the worker wakes. Over the chat's budget, it waits
+// and asks again (up to maxWaitInPlace in all); otherwise the claim is put back for when the
+// budget allows. It reports whether the messages may go, and the time of their slot.
 func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (time.Time, bool) {
+	canWait := !d.ownClock || d.sleepUntil != nil
+	sleep := d.sleepUntil
+	if sleep == nil {
+		sleep = sleepUntil
+	}
+	platform := pace(lim.PerSecond)
+	if canWait {
+		platform.Ahead = maxWaitInPlace
+	}
 	var waited time.Duration
 	for {
 		now := d.now()
@@ -269,21 +277,23 @@ func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, 
 		if d.ownClock {
 			at = now
 		}
-		wait, err := d.queue.Allow(ctx, c.User.Platform, pace(lim.PerSecond), string(c.User.ID), pace(lim.PerChat), n, at)
+		wait, granted, err := d.queue.Allow(ctx, c.User.Platform, platform, string(c.User.ID), pace(lim.PerChat), n, at)
 		switch {
 		case err != nil:
 			retry(5*time.Second, err)
 			return time.Time{}, false
-		case wait == 0:
-			return now, true
-		case d.ownClock && d.sleepUntil == nil || waited+wait > maxWaitInPlace:
+		case granted:
+			if wait > 0 {
+				if err := sleep(ctx, now.Add(wait)); err != nil {
+					retry(0, err) // the slot is lost: stopping
+					return time.Time{}, false
+				}
+			}
+			return now.Add(wait), true
+		case !canWait || waited+wait > maxWaitInPlace:
 			// The engine says it again on the next attempt.
 			retry(wait, nil)
 			return time.Time{}, false
-		}
-		sleep := d.sleepUntil
-		if sleep == nil {
-			sleep = sleepUntil
 		}
 		if err := sleep(ctx, now.Add(wait)); err != nil {
 			retry(0, err)

@@ -20,19 +20,22 @@ import (
 // once: a test's clock may run ahead of the real one, and an expiry in real time must never
 // forget a TAT still ahead on that clock).
 //
-// A grant asked for late, by a worker that woke up late or a script that ran late on a busy
-// machine, would lose that lateness from the budget for good: a limiter may date a grant back
-// by up to Pace.CatchUp (never before its TAT). Any second then holds at most
-// (1 s + CatchUp) / Every messages: a caller that wants r at most paces a little below r and
-// gives part of the difference to CatchUp (the scheduler does: see its headroom).
+// A limiter may also grant a slot ahead of now, up to Pace.Ahead (a reservation): the caller
+// waits for it and sends then. A worker that is told to come back when the slot is free and wakes
+// up late (a busy machine) loses that lateness from the budget for good; one that holds a
+// reservation loses nothing, since the slot's date is set when it is taken. The bound above is
+// on the slots' dates; a send leaves a little after its date, so a caller that must never put
+// more than r into any second at the receiving end paces a little below r (the scheduler does:
+// see its headroom).
 //
 // The clock is an argument: a test passes its own; a dispatcher running on the real clock passes
 // none and the script reads the Redis server's TIME, so that replicas whose clocks differ by a
 // few milliseconds still share one smooth budget.
 
-// gcraScript takes cost permits from one limiter, or says how long to wait for them.
-// KEYS: limiter. ARGV: now µs ("" for the server's clock), interval µs, cost, catch-up µs.
-// Returns {1, TAT after the grant, TAT before it} or {0, wait µs, 0}.
+// gcraScript takes cost permits from one limiter, for now or for a slot up to ahead from now,
+// or says how long to wait before asking again.
+// KEYS: limiter. ARGV: now µs ("" for the server's clock), interval µs, cost, ahead µs.
+// Returns {1, TAT after the grant, TAT before it, µs until the slot} or {0, wait µs, 0, 0}.
 var gcraScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 if now == nil then
@@ -41,12 +44,13 @@ if now == nil then
 end
 local interval = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
+local ahead = tonumber(ARGV[4])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-local from = tat + (cost - 1) * interval
-if now < from then return {0, from - now, 0} end
-local new = math.max(from, now - tonumber(ARGV[4])) + cost * interval
+local at = math.max(tat + (cost - 1) * interval, now)
+if at - now > ahead then return {0, at - now - ahead, 0, 0} end
+local new = at + cost * interval
 redis.call('SET', KEYS[1], string.format('%d', new), 'PX', math.ceil((new - now) / 1000) + 60000)
-return {1, new, tat}
+return {1, new, tat, at - now}
 `)
 
 // refundScript gives back the permits of a grant, if no other grant came after it (the TAT is
@@ -61,21 +65,22 @@ redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
 `)
 
-// Pace is how a limiter spaces messages: one every Every; a grant asked for late by up to
-// CatchUp is dated back that far, so that the lateness is not lost from the budget.
+// Pace is how a limiter spaces messages: one every Every, granted for a slot up to Ahead from
+// now.
 type Pace struct {
-	Every, CatchUp time.Duration
+	Every, Ahead time.Duration
 }
 
 // Allow takes n messages from the platform's budget and from the chat's, shared by every
-// replica, at now (the zero time: the Redis server's clock). It returns 0 when the messages may
-// go, or how long to wait before asking again.
+// replica, at now (the zero time: the Redis server's clock). Granted, the messages may go once
+// wait has passed (0 unless a Pace allows slots ahead); refused, the caller asks again after
+// wait.
 //
 // The two limiters live under their own hash tags (all chats of a platform must not share one
 // Cluster slot), so they are two script calls; they go out in one pipeline, one round trip. When
 // one grants and the other refuses, the grant is given back (a second round trip, only then):
 // see refundScript.
-func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat string, perChat Pace, n int, now time.Time) (time.Duration, error) {
+func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat string, perChat Pace, n int, now time.Time) (wait time.Duration, granted bool, err error) {
 	if n < 1 {
 		n = 1
 	}
@@ -85,17 +90,17 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat
 	}
 	keys := []string{rateKey(p, ""), rateKey(p, chat)}
 	paces := []Pace{platform, perChat}
-	intervals, costs, catchUps := make([]int64, 2), make([]int, 2), make([]int64, 2)
+	intervals, costs, aheads := make([]int64, 2), make([]int, 2), make([]int64, 2)
 	for i, pc := range paces {
 		intervals[i] = micros(pc.Every)
 		// No grant of more than a second's worth: it could never be granted.
 		costs[i] = min(n, max(1, int(time.Second/max(pc.Every, 1))))
-		catchUps[i] = max(0, pc.CatchUp.Microseconds())
+		aheads[i] = max(0, pc.Ahead.Microseconds())
 	}
 	pipe := s.rdb.Pipeline()
 	cmds := make([]*redis.Cmd, len(keys))
 	for i := range keys {
-		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i], catchUps[i])
+		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i], aheads[i])
 	}
 	_, _ = pipe.Exec(ctx)
 	for i, c := range cmds {
@@ -103,36 +108,39 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat
 			// Not loaded yet on that server (on a Cluster, each master loads it on first use):
 			// this one again, with the script itself. The other one is not repeated, as it
 			// has taken its permits.
-			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i], catchUps[i])
+			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i], aheads[i])
 		}
 	}
-	var wait time.Duration
-	granted, before := make([]int64, 2), make([]int64, 2)
+	var refused, slot time.Duration
+	tats, before := make([]int64, 2), make([]int64, 2)
+	ok := true
 	for i, c := range cmds {
 		res, err := c.Int64Slice()
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
-		if len(res) != 3 {
-			return 0, errors.New("store: limiter script answered badly")
+		if len(res) != 4 {
+			return 0, false, errors.New("store: limiter script answered badly")
 		}
 		if res[0] == 1 {
-			granted[i], before[i] = res[1], res[2]
-		} else if w := time.Duration(res[1]) * time.Microsecond; w > wait {
-			wait = w
+			tats[i], before[i] = res[1], res[2]
+			slot = max(slot, time.Duration(res[3])*time.Microsecond)
+		} else {
+			ok = false
+			refused = max(refused, time.Duration(res[1])*time.Microsecond)
 		}
 	}
-	if wait == 0 {
-		return 0, nil
+	if ok {
+		return slot, true, nil
 	}
 	for i := range keys {
-		if granted[i] != 0 {
-			if err := refundScript.Run(ctx, s.rdb, []string{keys[i]}, granted[i], before[i]).Err(); err != nil {
-				return wait, err
+		if tats[i] != 0 {
+			if err := refundScript.Run(ctx, s.rdb, []string{keys[i]}, tats[i], before[i]).Err(); err != nil {
+				return refused, false, err
 			}
 		}
 	}
-	return wait, nil
+	return refused, false, nil
 }
 
 // micros is d in µs, at least 1.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -20,9 +21,7 @@ import (
 // Why no second can hold more than r: a grant of n at g needs g ≥ TAT + (n-1)·T and sets
 // TAT = g + n·T, so the next grant h ≥ g + (n + m - 1)·T for its m messages. For grants
 // g1 < … < gk inside one second, (gk - g1)/T = Σ(n_i + n_{i+1} - 1) < r, which with n_i ≥ 1
-// gives Σ n_i ≤ r. A grant dated back by up to CatchUp keeps those inequalities between the
-// dates, so a second of real time holds at most (1 s + CatchUp) / Every messages: for the
-// scheduler's pace at 25/s (41.237 ms, 15 ms) that is 24.6.
+// gives Σ n_i ≤ r. A grant for a slot ahead has the slot as its g: the bound is on the slots.
 func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 	srv := redistest.Start(t)
 	st := store.New(srv.Client(), nil)
@@ -40,9 +39,9 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 		{"one at a time", 1, store.Pace{Every: time.Second / limit}, 0, 490},
 		// A grant of n waits for n-1 free slots before it, so a mix wastes some of the budget.
 		{"one to three at a time", 3, store.Pace{Every: time.Second / limit}, 0, 380},
-		// Workers that wake up late, paced as the scheduler does (3 % below the limit: 41.237 ms, up to
-		// 15 ms dated back): nearly all of the budget is still used, and never more.
-		{"late, dated back", 1, store.Pace{Every: 41237 * time.Microsecond, CatchUp: 15 * time.Millisecond}, 12 * time.Millisecond, 480},
+		// Workers that wake up late, with reservations up to 2 s ahead, as the scheduler asks
+		// (3 % below the limit: 41.237 ms): the lateness costs nothing, and never more goes.
+		{"late, reserved ahead", 1, store.Pace{Every: 41237 * time.Microsecond, Ahead: 2 * time.Second}, 12 * time.Millisecond, 480},
 	} {
 		day++
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,7 +55,7 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 				workers[i] = start.Add(time.Duration(rng.IntN(40000)) * time.Microsecond)
 			}
 			var sent []time.Time
-			refusals := 0
+			waits := 0 // refusals, and grants for a slot ahead
 			for {
 				w := 0
 				for i := range workers {
@@ -70,25 +69,30 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 				}
 				n := 1 + rng.IntN(tc.maxCost)
 				chat := string(rune('a' + rng.IntN(26))) // 26 chats: the chat limit rarely refuses
-				wait, err := st.Allow(ctx, flows.Telegram, tc.pace, chat, store.Pace{Every: time.Millisecond}, n, now)
+				wait, granted, err := st.Allow(ctx, flows.Telegram, tc.pace, chat, store.Pace{Every: time.Millisecond}, n, now)
 				if err != nil {
 					t.Fatal(err)
 				}
+				late := time.Duration(0)
+				if tc.late > 0 {
+					late = time.Duration(rng.Int64N(int64(tc.late)))
+				}
 				if wait > 0 {
-					refusals++
-					workers[w] = now.Add(wait)
-					if tc.late > 0 {
-						workers[w] = workers[w].Add(time.Duration(rng.Int64N(int64(tc.late))))
-					}
+					waits++
+				}
+				if !granted {
+					workers[w] = now.Add(wait + late)
 					continue
 				}
+				// A reservation: the messages go at their slot, and the worker is free after.
 				for range n {
-					sent = append(sent, now)
+					sent = append(sent, now.Add(wait))
 				}
-				workers[w] = now.Add(time.Duration(rng.IntN(3000)) * time.Microsecond)
+				workers[w] = now.Add(wait + late + time.Duration(rng.IntN(3000))*time.Microsecond)
 			}
-			if refusals == 0 {
-				t.Fatal("the limiter never refused: the test asked too slowly to prove anything")
+			slices.SortFunc(sent, time.Time.Compare)
+			if waits == 0 {
+				t.Fatal("the limiter never made anyone wait: the test asked too slowly to prove anything")
 			}
 			for i, from := range sent {
 				j := sort.Search(len(sent), func(k int) bool { return !sent[k].Before(from.Add(time.Second)) })
@@ -96,7 +100,7 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 					t.Fatalf("%d messages in the second from %v, over the limit of %d", j-i, from.Sub(start), limit)
 				}
 			}
-			t.Logf("%d messages in 20 s, %d refusals", len(sent), refusals)
+			t.Logf("%d messages in 20 s, %d waits", len(sent), waits)
 			if len(sent) < tc.atLeast || len(sent) > 20*limit+limit {
 				t.Errorf("%d messages in 20 s at a limit of %d/s, want at least %d", len(sent), limit, tc.atLeast)
 			}
@@ -112,7 +116,7 @@ func TestLimiterSpacesMessagesAndSaysHowLongToWait(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(chat string, n int, at time.Duration) time.Duration {
 		t.Helper()
-		wait, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, chat, store.Pace{Every: time.Second}, n, t0.Add(at))
+		wait, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, chat, store.Pace{Every: time.Second}, n, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +160,7 @@ func TestLimiterGivesBackWhatTheOtherRefused(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(perSecond int, chat string, at time.Duration) time.Duration {
 		t.Helper()
-		wait, err := st.Allow(ctx, flows.Discord, store.Pace{Every: time.Second / time.Duration(perSecond)}, chat, store.Pace{Every: time.Second}, 1, t0.Add(at))
+		wait, _, err := st.Allow(ctx, flows.Discord, store.Pace{Every: time.Second / time.Duration(perSecond)}, chat, store.Pace{Every: time.Second}, 1, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,10 +194,10 @@ func TestLimiterOnTheServerClock(t *testing.T) {
 	srv.RequireReal(t, "miniredis has no TIME in scripts")
 	st := store.New(srv.Client(), nil)
 	ctx := context.Background()
-	if w, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "x", store.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
+	if w, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "x", store.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
 		t.Fatalf("first: %v, %v", w, err)
 	}
-	w, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "y", store.Pace{Every: time.Second}, 1, time.Time{})
+	w, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "y", store.Pace{Every: time.Second}, 1, time.Time{})
 	if err != nil || w <= 900*time.Millisecond || w > time.Second {
 		t.Errorf("second within a second at 1/s: wait %v, %v (want just under 1 s)", w, err)
 	}

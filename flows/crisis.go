@@ -50,6 +50,9 @@ type SafetyState struct {
 	AskCountry bool `json:"ask_country,omitempty" cbor:"6,keyasint,omitempty"`
 	// PlanOffered is set once the safety plan was offered after a crisis reply.
 	PlanOffered bool `json:"plan_offered,omitempty" cbor:"7,keyasint,omitempty"`
+	// Paused is set while a flow waits under a crisis reply: a typed "go on" or "stop" then
+	// means the buttons, not an answer to the flow's question.
+	Paused bool `json:"paused,omitempty" cbor:"8,keyasint,omitempty"`
 }
 
 // Button ids of the crisis path. They are not tied to a question of a flow: they work
@@ -163,6 +166,7 @@ func (t *turn) crisis() {
 		buttons = append(buttons,
 			Button{ID: crisisGo, Label: t.str("crisis_go")},
 			Button{ID: crisisStop, Label: t.str("crisis_stop")})
+		t.st.Safety.Paused = true
 	}
 	if t.st.Safety.Country == "" {
 		buttons = append(buttons, Button{ID: crisisCountry, Label: t.str("crisis_country")})
@@ -304,6 +308,20 @@ func (t *turn) askCheck() {
 // usual, and the question is let go.
 func (t *turn) crisisPending(in Inbound) bool {
 	sf := &t.st.Safety
+	if sf.Paused && in.Button == "" {
+		sf.Paused = false
+		switch {
+		case inWords(goOnWords, in.Text):
+			t.crisisAnswer(crisisGo)
+			return true
+		case inWords(stopWords, in.Text):
+			t.crisisAnswer(crisisStop)
+			return true
+		}
+	}
+	if in.Button != "" && isCrisisButton(in.Button) && in.Button != crisisReached && in.Button != crisisCountry {
+		sf.Paused = false
+	}
 	if sf.Check == 0 && !sf.AskCountry {
 		return false
 	}
@@ -358,6 +376,13 @@ func (t *turn) checkNo() {
 	}
 	t.reask()
 }
+
+// goOnWords and stopWords are what people type instead of pressing the buttons under a
+// crisis reply.
+var (
+	goOnWords = []string{"go on", "continue", "lets go on", "let s go on", "ok go on", "keep going", "carry on", "weiter", "weitermachen", "mach weiter", "lass uns weitermachen", "ok weiter", "go"}
+	stopWords = []string{"stop", "stop for now", "stop now", "enough", "aufhören", "aufhoeren", "für jetzt aufhören", "stopp", "schluss", "genug"}
+)
 
 // yes and no words, in the languages of the library, as people type them.
 var (

@@ -439,3 +439,27 @@ func TestCrisisWhileTheQuestionWaitsAndAFlowButtonLetsItGo(t *testing.T) {
 		t.Errorf("an answer after a flow button was taken for the question: %q", joined(outs))
 	}
 }
+
+// TestTypedGoOnAfterACrisisReplyIsNotAnAnswer: "go on" typed under a crisis reply means the
+// button; it must never be kept as the answer to the question the flow waits at.
+func TestTypedGoOnAfterACrisisReplyIsNotAnAnswer(t *testing.T) {
+	e, st, _ := newEngine(t, flows.Options{})
+	c := onboarded(t, e, "typed-go-on")
+	c.send("/checkin")
+	c.press("3")
+	c.press("Sad")
+	c.send("i dont want to be alive anymore")
+	c.press("I've reached someone")
+	outs := c.send("go on")
+	if !inOrder(joined(outs), "pick up your check-in", "moment this week") {
+		t.Errorf("typed go on: %q", joined(outs))
+	}
+	sn, _ := st.Load(context.Background(), c.user, "")
+	if s := decoded(t, sn.State); s.Vars["moment"] != "" || s.Step != "moment" {
+		t.Errorf("go on was kept as an answer: step %s, vars %v", s.Step, s.Vars)
+	}
+	// Once past it, "go on" is an answer like any other.
+	if outs := c.send("weiter"); strings.Contains(joined(outs), "pick up") {
+		t.Errorf("a second typed word was taken for the buttons: %q", joined(outs))
+	}
+}

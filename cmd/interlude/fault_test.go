@@ -72,26 +72,7 @@ func (d *driver) step(chat int64, send, want string) error {
 // button finds the callback data of the newest button with the label in the chat, and the id
 // of the message it is under.
 func (d *driver) button(chat int64, label string) (data string, messageID int, err error) {
-	sent := d.tg.Sent(chat)
-	for i := len(sent) - 1; i >= 0; i-- {
-		var kb struct {
-			InlineKeyboard [][]struct {
-				Text         string `json:"text"`
-				CallbackData string `json:"callback_data"`
-			} `json:"inline_keyboard"`
-		}
-		if sent[i].Decode("reply_markup", &kb) != nil {
-			continue
-		}
-		for _, row := range kb.InlineKeyboard {
-			for _, b := range row {
-				if b.Text == label {
-					return b.CallbackData, sent[i].MessageID, nil
-				}
-			}
-		}
-	}
-	return "", 0, fmt.Errorf("chat %d: no button %q", chat, label)
+	return d.tg.Button(chat, label)
 }
 
 // conversation is one client's onboarding and first check-in.

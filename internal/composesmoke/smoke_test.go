@@ -256,26 +256,7 @@ func (r *rig) step(chat int64, send, want string) {
 }
 
 func (r *rig) button(chat int64, label string) (string, int, error) {
-	sent := r.tg.Sent(chat)
-	for i := len(sent) - 1; i >= 0; i-- {
-		var kb struct {
-			InlineKeyboard [][]struct {
-				Text         string `json:"text"`
-				CallbackData string `json:"callback_data"`
-			} `json:"inline_keyboard"`
-		}
-		if sent[i].Decode("reply_markup", &kb) != nil {
-			continue
-		}
-		for _, row := range kb.InlineKeyboard {
-			for _, b := range row {
-				if b.Text == label {
-					return b.CallbackData, sent[i].MessageID, nil
-				}
-			}
-		}
-	}
-	return "", 0, fmt.Errorf("chat %d: no button %q", chat, label)
+	return r.tg.Button(chat, label)
 }
 
 func (r *rig) exportJSON(chat int64) string {

@@ -13,7 +13,7 @@ import (
 var SendErrorKinds = []string{"bad_json", "bad_request", "canceled", "cannot_dm", "forbidden", "network", "other", "rate_limited", "unauthorized"}
 
 // ReminderOutcomes are the outcomes of a reminder wake-up.
-var ReminderOutcomes = []string{"sent", "deferred", "error", "late", "paused", "quiet", "busy", "none"}
+var ReminderOutcomes = []string{"sent", "deferred", "error", "blocked", "late", "paused", "quiet", "busy", "skipped", "delivered", "none"}
 
 // Series names the label values that exist from the start, so that every labelled series is
 // there at zero before its first event (rate() and absent-based alerts need that).

@@ -78,7 +78,7 @@ func BenchmarkDispatch(b *testing.B) {
 		d := scheduler.New(engine, st, map[flows.Platform]flows.Sender{flows.Telegram: nullSender{}},
 			scheduler.WithClock(now), scheduler.WithLimits(limits), scheduler.WithLogger(quiet), scheduler.WithWorkers(16),
 			scheduler.WithObserver(func(o scheduler.Outcome) {
-				if o.Sent {
+				if o.Result == scheduler.Sent {
 					mu.Lock()
 					sent++
 					mu.Unlock()

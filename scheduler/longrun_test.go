@@ -75,12 +75,13 @@ func TestLongRunAtFullRate(t *testing.T) {
 	platform := &strictPlatform{limit: *longRate}
 	limits := map[flows.Platform]scheduler.Limit{flows.Telegram: {PerSecond: *longRate, PerChat: 1}}
 	var mu sync.Mutex
-	sent := 0
+	sent, lostSlots := 0, 0
 	observe := func(o scheduler.Outcome) {
-		if o.Sent {
-			mu.Lock()
+		mu.Lock()
+		defer mu.Unlock()
+		lostSlots += o.LostSlots
+		if o.Result == scheduler.Sent {
 			sent++
-			mu.Unlock()
 		}
 	}
 	runCtx, stop := context.WithCancel(ctx)
@@ -111,8 +112,8 @@ func TestLongRunAtFullRate(t *testing.T) {
 	}
 	span := platform.arrivals[got-1].Sub(platform.arrivals[0])
 	rate := float64(got-1) / span.Seconds()
-	t.Logf("%d reminders in %v by two replicas: %.2f/s at a limit of %d/s (%.3f of it), %d answered 429",
-		got, span.Round(time.Millisecond), rate, *longRate, rate/float64(*longRate), platform.refused)
+	t.Logf("%d reminders in %v by two replicas: %.2f/s at a limit of %d/s (%.3f of it), %d answered 429, %d slots given up for waking too late",
+		got, span.Round(time.Millisecond), rate, *longRate, rate/float64(*longRate), platform.refused, lostSlots)
 	if platform.refused > 0 {
 		t.Errorf("%d sends answered 429", platform.refused)
 	}

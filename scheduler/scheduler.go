@@ -69,14 +69,34 @@ var DefaultLimits = map[flows.Platform]Limit{
 	flows.Console:  {PerSecond: 1000, PerChat: 1000},
 }
 
+// Result is what became of one claimed wake-up.
+type Result string
+
+const (
+	// Sent: the messages reached the platform, and the delivery is recorded.
+	Sent Result = "sent"
+	// Nothing: nothing was to go out (Fired.Outcome says why: quiet hours, paused, late, …);
+	// the claim is released.
+	Nothing Result = "nothing"
+	// Deferred: put back for Outcome.Deferred, for the send budget, a 429, or a platform this
+	// replica does not serve.
+	Deferred Result = "deferred"
+	// Blocked: the client blocked the bot, and is marked inactive until they start again.
+	Blocked Result = "blocked"
+	// Failed: the engine, Redis or the platform failed (Outcome.Err); put back to try again.
+	Failed Result = "failed"
+)
+
 // Outcome is what happened to one claimed wake-up, for metrics and tests.
 type Outcome struct {
 	Claim    store.Claim
+	Result   Result
 	Fired    flows.Fired
-	Sent     bool
 	SentAt   time.Time
 	Err      error
 	Deferred time.Duration // put back for this long (rate limit, error)
+	// LostSlots counts the send slots given up because the worker woke too late for them.
+	LostSlots int
 }
 
 // Dispatcher claims due wake-ups and sends what they start.
@@ -96,6 +116,10 @@ type Dispatcher struct {
 	// pass by itself).
 	ownClock   bool
 	sleepUntil func(ctx context.Context, t time.Time) error
+	// lateCheck gives up slots a worker wakes too late for (see maxLate). On by default on the
+	// real clock; off on a test's own clock, which every sleeping worker moves, so that one
+	// worker's wake-up would make the others look late.
+	lateCheck bool
 }
 
 // Option configures a Dispatcher.
@@ -136,6 +160,9 @@ func New(engine Engine, queue Queue, senders map[flows.Platform]flows.Sender, op
 	}
 	for _, o := range opts {
 		o(d)
+	}
+	if !d.ownClock {
+		d.lateCheck = true
 	}
 	return d
 }
@@ -186,6 +213,10 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	}()
 	retry := func(after time.Duration, err error) {
 		o.Err, o.Deferred = err, after
+		var rl *flows.RateLimitedError
+		if o.Result = Deferred; err != nil && !errors.As(err, &rl) {
+			o.Result = Failed
+		}
 		// Put back even when stopping, so another replica need not wait for the lease to end.
 		if err := d.queue.Retry(context.WithoutCancel(ctx), c, d.now().Add(after)); err != nil {
 			d.log.Error("reminder not put back; its lease will end", "user", c.User.String(), "reminder", string(c.Reminder), "error", kind(err))
@@ -205,7 +236,10 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 		return
 	}
 	if len(fired.Out) == 0 {
-		o.Err = d.queue.Done(ctx, c)
+		o.Result = Nothing
+		if o.Err = d.queue.Done(ctx, c); o.Err != nil {
+			o.Result = Failed
+		}
 		return
 	}
 	outs := flows.Merge(fired.Out)
@@ -213,7 +247,8 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	if !ok {
 		lim = Limit{PerSecond: 1, PerChat: 1}
 	}
-	at, ok := d.take(ctx, c, lim, len(outs), retry)
+	at, lost, ok := d.take(ctx, c, lim, len(outs), retry)
+	o.LostSlots = lost
 	if !ok {
 		return
 	}
@@ -226,11 +261,11 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 	var rl *flows.RateLimitedError
 	switch {
 	case errors.Is(err, flows.ErrBlocked):
-		o.Err = err
 		if err := d.engine.Block(ctx, c.User); err != nil {
 			retry(time.Minute, err)
 			return
 		}
+		o.Result, o.Err = Blocked, err
 		_ = d.queue.Done(ctx, c)
 		return
 	case errors.As(err, &rl):
@@ -241,7 +276,7 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 		retry(time.Minute, err)
 		return
 	}
-	o.Sent = true
+	o.Result = Sent
 	// What was sent is recorded even when the dispatcher is stopping: a delivery without its
 	// record would be sent again by the replica that takes the claim over.
 	if err := d.queue.Finish(context.WithoutCancel(ctx), c, fired.Key); err != nil {
@@ -254,13 +289,30 @@ func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
 // puts the claim back instead: far below the lease, and long enough to cover a chat's second.
 const maxWaitInPlace = 2 * time.Second
 
+// maxLate is how late after its slot a send may still leave. The limiter spaces slots at
+// headroom × the limit, which leaves 1/headroom − 1 of every second (31 ms at 0.97) between the
+// limit's last message and the next second: sends that leave at most that late after their
+// slots can never put more than the limit into any second at the platform, whatever their
+// order. Half of it is the budget for waking up and asking; the other half is for the way from
+// here to the platform. A worker that wakes later than this (a loaded machine) gives its slot
+// up and takes a new one instead of crowding the sends behind it.
+var maxLate = func() time.Duration {
+	slack := 1/headroom - 1
+	return time.Duration(slack * float64(time.Second) / 2)
+}()
+
+// maxLostSlots is how many slots a worker gives up for one reminder before it puts the claim
+// back for later.
+const maxLostSlots = 3
+
 // take takes n messages from the send budget of the claim's platform and chat. A worker that
 // can wait (on the real clock, or with WithSleep) reserves the platform's next slot up to
 // maxWaitInPlace ahead and sends at it: the engine has decided and saved already, and a slot
-// that is reserved is not lost however late the worker wakes. Over the chat's budget, it waits
-// and asks again (up to maxWaitInPlace in all); otherwise the claim is put back for when the
-// budget allows. It reports whether the messages may go, and the time of their slot.
-func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (time.Time, bool) {
+// that is reserved is not lost unless the worker wakes more than maxLate after it. Over the
+// chat's budget, it waits and asks again (up to maxWaitInPlace in all); otherwise the claim is
+// put back for when the budget allows. It reports whether the messages may go, the time of
+// their slot, and how many slots it gave up on the way.
+func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (at time.Time, lost int, ok bool) {
 	canWait := !d.ownClock || d.sleepUntil != nil
 	sleep := d.sleepUntil
 	if sleep == nil {
@@ -272,32 +324,45 @@ func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, 
 	}
 	var waited time.Duration
 	for {
-		now := d.now()
-		at := time.Time{} // the Redis server's clock
+		asked := d.now()
+		clock := time.Time{} // the Redis server's clock
 		if d.ownClock {
-			at = now
+			clock = asked
 		}
-		wait, granted, err := d.queue.Allow(ctx, c.User.Platform, platform, string(c.User.ID), pace(lim.PerChat), n, at)
+		wait, granted, err := d.queue.Allow(ctx, c.User.Platform, platform, string(c.User.ID), pace(lim.PerChat), n, clock)
+		// The slot is wait after the moment the limiter read its clock, which lies between
+		// asking and the answer: the worker sleeps from the answer (never early) and counts
+		// its lateness from the asking (never too little).
+		answered := d.now()
 		switch {
 		case err != nil:
 			retry(5*time.Second, err)
-			return time.Time{}, false
+			return time.Time{}, lost, false
 		case granted:
 			if wait > 0 {
-				if err := sleep(ctx, now.Add(wait)); err != nil {
+				if err := sleep(ctx, answered.Add(wait)); err != nil {
 					retry(0, err) // the slot is lost: stopping
-					return time.Time{}, false
+					return time.Time{}, lost, false
 				}
 			}
-			return now.Add(wait), true
+			slot := asked.Add(wait)
+			if !d.lateCheck || d.now().Sub(slot) <= maxLate {
+				return slot, lost, true
+			}
+			// Woke too late: sending now could crowd the sends of the slots after it.
+			if lost++; lost >= maxLostSlots {
+				retry(0, nil)
+				return time.Time{}, lost, false
+			}
+			continue
 		case !canWait || waited+wait > maxWaitInPlace:
 			// The engine says it again on the next attempt.
 			retry(wait, nil)
-			return time.Time{}, false
+			return time.Time{}, lost, false
 		}
-		if err := sleep(ctx, now.Add(wait)); err != nil {
+		if err := sleep(ctx, answered.Add(wait)); err != nil {
 			retry(0, err)
-			return time.Time{}, false
+			return time.Time{}, lost, false
 		}
 		waited += wait
 	}

@@ -326,3 +326,49 @@ func TestForgetClearsTheQueue(t *testing.T) {
 }
 
 var errDead = errors.New("replica died")
+
+// A worker that wakes up well after its reserved slot (a loaded machine) gives the slot up and
+// takes a new one, rather than sending at once and crowding the sends of the slots after it:
+// every send leaves within a few milliseconds of its slot, so the sliding second at the
+// platform never holds more than the limit.
+func TestWorkerThatWakesLateTakesANewSlot(t *testing.T) {
+	loc := berlin(t)
+	r := newRig(t, time.Date(2026, 11, 26, 12, 0, 0, 0, loc))
+	u := r.onboard("10", "Berlin", "later", "Sunday 19:00")
+	due := time.Date(2026, 11, 29, 19, 0, 0, 0, loc)
+	r.clock.Set(due)
+	// Another replica has the platform's next half second: this worker's slot is ahead of now.
+	if _, ok, err := r.st.Allow(context.Background(), flows.Telegram, store.Pace{Every: 500 * time.Millisecond}, "other",
+		store.Pace{Every: time.Millisecond}, 1, due); err != nil || !ok {
+		t.Fatalf("taking the platform's next slot: %v, %v", ok, err)
+	}
+	late := 1 // the first wait overshoots by 100 ms
+	sleep := func(ctx context.Context, at time.Time) error {
+		if late > 0 {
+			late--
+			at = at.Add(100 * time.Millisecond)
+		}
+		return r.clock.SleepUntil(ctx, at)
+	}
+	var outcomes []scheduler.Outcome
+	d := scheduler.New(r.engine, r.st, map[flows.Platform]flows.Sender{flows.Telegram: r.rec},
+		scheduler.WithClock(r.clock.Now), scheduler.WithSleep(sleep), scheduler.WithLogger(quiet), scheduler.WithLateCheck(),
+		// The chat's own budget generous, so that only the platform's decides the slot.
+		scheduler.WithLimits(map[flows.Platform]scheduler.Limit{flows.Telegram: {PerSecond: 25, PerChat: 100}}),
+		scheduler.WithObserver(func(o scheduler.Outcome) { outcomes = append(outcomes, o) }))
+	if _, err := d.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := r.rec.to(u)
+	if len(outcomes) != 1 || len(msgs) != 1 {
+		t.Fatalf("outcomes %+v, messages %+v", outcomes, msgs)
+	}
+	o := outcomes[0]
+	if o.Result != scheduler.Sent || o.LostSlots != 1 {
+		t.Errorf("%s after giving up %d slots, want sent after giving up 1", o.Result, o.LostSlots)
+	}
+	// The slot given up was at +500 ms, woken at +600 ms; the new slot is when it asked again.
+	if want := due.Add(600 * time.Millisecond); !o.SentAt.Equal(want) || !msgs[0].at.Equal(want) {
+		t.Errorf("slot %v, sent at %v; want both at %v", o.SentAt.Sub(due), msgs[0].at.Sub(due), want.Sub(due))
+	}
+}

@@ -113,7 +113,7 @@ func TestWeekOfRemindersAcrossReplicas(t *testing.T) {
 		if o.Deferred > 0 {
 			deferred.Add(1)
 		}
-		if !o.Sent {
+		if o.Result != scheduler.Sent {
 			return
 		}
 		mu.Lock()

@@ -383,16 +383,20 @@ func flowsCheck(args []string, stdout, stderr io.Writer) int {
 
 // observeReminder counts what the scheduler did, for /metrics.
 func observeReminder(o scheduler.Outcome) {
-	outcome := o.Fired.Outcome
-	switch {
-	case o.Sent:
+	var outcome string
+	switch o.Result {
+	case scheduler.Sent:
 		outcome = "sent"
 		if !o.Fired.Due.IsZero() {
 			metrics.ReminderLag.WithLabelValues(string(o.Claim.Reminder)).Observe(o.SentAt.Sub(o.Fired.Due).Seconds())
 		}
-	case o.Deferred > 0:
+	case scheduler.Nothing:
+		outcome = o.Fired.Outcome // why: quiet, paused, late, busy, …
+	case scheduler.Deferred:
 		outcome = "deferred"
-	case outcome == "":
+	case scheduler.Blocked:
+		outcome = "blocked"
+	default:
 		outcome = "error"
 	}
 	metrics.Reminders.WithLabelValues(string(o.Claim.Reminder), outcome).Inc()

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/storeconf"
 	"github.com/interlude-bot/interlude/metrics"
 )
 
@@ -41,12 +41,8 @@ type Option func(*Store)
 // WithClock sets the clock used for history times and expiry (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// Open connects to the Redis at rawURL and checks that it answers. rawURL is one of:
-//
-//	redis://[user:password@]host:port[/db]     one server (rediss:// with TLS)
-//	unix:///path/to/redis.sock                 one server on a unix socket
-//	redis+sentinel://host:port?master_name=mymaster&addr=host2:port2   Sentinel (rediss+sentinel:// with TLS)
-//	redis+cluster://host:port?addr=host2:port2&addr=host3:port3        Cluster (rediss+cluster:// with TLS)
+// Open connects to the Redis at rawURL and checks that it answers. rawURL is one server, a
+// Sentinel or a Cluster, as [storeconf.ParseRedisURL] reads it.
 func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*Store, error) {
 	rdb, where, err := NewClient(rawURL)
 	if err != nil {
@@ -64,26 +60,16 @@ func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*St
 // NewClient builds a client for a Redis URL (see Open) and says where it points, without any
 // password.
 func NewClient(rawURL string) (redis.UniversalClient, string, error) {
-	scheme, rest, _ := strings.Cut(rawURL, "://")
-	switch scheme {
-	case "redis+cluster", "rediss+cluster":
-		o, err := redis.ParseClusterURL(strings.TrimSuffix(scheme, "+cluster") + "://" + rest)
-		if err != nil {
-			return nil, "", errors.New("redis URL: not a valid cluster URL")
-		}
-		return redis.NewClusterClient(o), "cluster " + strings.Join(o.Addrs, ","), nil
-	case "redis+sentinel", "rediss+sentinel":
-		o, err := redis.ParseFailoverURL(strings.TrimSuffix(scheme, "+sentinel") + "://" + rest)
-		if err != nil || o.MasterName == "" {
-			return nil, "", errors.New("redis URL: not a valid sentinel URL (it needs ?master_name=…)")
-		}
-		return redis.NewFailoverClient(o), "sentinel " + o.MasterName + " via " + strings.Join(o.SentinelAddrs, ","), nil
+	r, err := storeconf.ParseRedisURL(rawURL)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case r.Cluster != nil:
+		return redis.NewClusterClient(r.Cluster), r.Where, nil
+	case r.Sentinel != nil:
+		return redis.NewFailoverClient(r.Sentinel), r.Where, nil
 	}
-	o, err := redis.ParseURL(rawURL)
-	if err != nil {
-		return nil, "", errors.New("redis URL: not a valid Redis URL")
-	}
-	return redis.NewClient(o), redactURL(o), nil
+	return redis.NewClient(r.Single), r.Where, nil
 }
 
 // OpenEmbedded starts an in-process Redis (miniredis). Nothing survives a restart; it is meant
@@ -114,13 +100,6 @@ func newStore(rdb redis.UniversalClient, seal *Sealer, opts []Option) *Store {
 		o(s)
 	}
 	return s
-}
-
-func redactURL(o *redis.Options) string {
-	if o.Network == "unix" {
-		return "unix://" + o.Addr
-	}
-	return o.Addr
 }
 
 // Client returns the Redis client, for the packages that keep their own keys through this one's

@@ -128,22 +128,6 @@ func TestRecordOfOneClientDoesNotOpenForAnother(t *testing.T) {
 	}
 }
 
-func TestParseKey(t *testing.T) {
-	for _, tt := range []struct {
-		in string
-		ok bool
-	}{
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", true},
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", true},
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", false},
-		{"not base64 at all!", false},
-	} {
-		if _, err := store.ParseKey(tt.in); (err == nil) != tt.ok {
-			t.Errorf("ParseKey(%q) err = %v", tt.in, err)
-		}
-	}
-}
-
 func TestCompressedRecordsOpenAndShrink(t *testing.T) {
 	s := sealer(t, key(4))
 	plain := bytes.Repeat([]byte(`{"flow":"checkin","answers":{"moment":"a long week"}}`), 10)

@@ -25,6 +25,15 @@ var rules = []struct {
 		"github.com/interlude-bot/interlude/flows", "github.com/interlude-bot/interlude/store",
 		"github.com/interlude-bot/interlude/scheduler", "github.com/redis/go-redis/v9",
 	}, "time parsing is a leaf that anything may use"},
+	{"github.com/interlude-bot/interlude/config", []string{
+		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
+		"github.com/alicebob/miniredis/v2", "github.com/prometheus/client_golang/prometheus",
+		"gonum.org/v1/plot",
+	}, "checking a setting is parsing it (internal/storeconf), never building the store"},
+	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
+		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
+		"github.com/alicebob/miniredis/v2",
+	}, "the store's settings are read by pure functions that config and store both use"},
 }
 
 func TestDependenciesPointOneWay(t *testing.T) {

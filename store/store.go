@@ -15,7 +15,6 @@ import (
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/storeconf"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // SeenTTL is how long an applied update id is remembered. Telegram redelivers unconfirmed
@@ -27,10 +26,11 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is the Redis-backed flows.Store.
 type Store struct {
-	rdb   redis.UniversalClient
-	seal  *Sealer
-	now   func() time.Time
-	close func() error
+	rdb      redis.UniversalClient
+	seal     *Sealer
+	now      func() time.Time
+	close    func() error
+	observer Observer
 }
 
 var _ flows.Store = (*Store)(nil)
@@ -48,7 +48,6 @@ func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*St
 	if err != nil {
 		return nil, err
 	}
-	rdb.AddHook(metrics.RedisHook{})
 	s := newStore(rdb, seal, opts)
 	if err := s.Ping(ctx); err != nil {
 		_ = rdb.Close()
@@ -98,6 +97,9 @@ func newStore(rdb redis.UniversalClient, seal *Sealer, opts []Option) *Store {
 	s := &Store{rdb: rdb, seal: seal, now: time.Now, close: rdb.Close}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.observer != nil {
+		rdb.AddHook(timingHook{s.observer})
 	}
 	return s
 }

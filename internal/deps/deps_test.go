@@ -30,6 +30,13 @@ var rules = []struct {
 		"github.com/alicebob/miniredis/v2", "github.com/prometheus/client_golang/prometheus",
 		"gonum.org/v1/plot",
 	}, "checking a setting is parsing it (internal/storeconf), never building the store"},
+	{"github.com/interlude-bot/interlude/metrics", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+		"github.com/interlude-bot/interlude/flows",
+	}, "metrics implement the observers of the store and the engine without importing them"},
+	{"github.com/interlude-bot/interlude/store", []string{
+		"github.com/prometheus/client_golang/prometheus", "github.com/interlude-bot/interlude/metrics",
+	}, "the store reports command times through store.Observer"},
 	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
 		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
 		"github.com/alicebob/miniredis/v2",

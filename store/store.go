@@ -21,9 +21,6 @@ import (
 // updates for up to 24 hours.
 const SeenTTL = 25 * time.Hour
 
-// ErrNotFound means there is no such record.
-var ErrNotFound = errors.New("store: not found")
-
 // Store is the Redis-backed flows.Store.
 type Store struct {
 	rdb      redis.UniversalClient
@@ -104,10 +101,6 @@ func newStore(rdb redis.UniversalClient, seal *Sealer, opts []Option) *Store {
 	return s
 }
 
-// Client returns the Redis client, for the packages that keep their own keys through this one's
-// key functions (the scheduler) and for readiness checks.
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
@@ -156,8 +149,9 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 // also guards the replaced record: every write of the history goes through this script, so the
 // last record is the one Load read with that revision.
 //
-// KEYS: state, entries, seen. ARGV: rev, state, ttl ms, update id, now ms, seen ttl ms,
-// erase flag, history mode ("" none, "a" append, "r" replace the last record), record.
+// KEYS: userKeys (state, entries, seen), all deleted on erasure. ARGV: rev, state, ttl ms,
+// update id, now ms, seen ttl ms, erase flag, history mode ("" none, "a" append, "r" replace
+// the last record), record.
 var saveScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if not cur then cur = '0' end
@@ -208,7 +202,7 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 	if err != nil {
 		return err
 	}
-	return saveResult(saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...))
+	return saveResult(saveScript.Run(ctx, s.rdb, userKeys(u), args...))
 }
 
 var _ flows.WakingSaver = (*Store)(nil)
@@ -228,7 +222,7 @@ func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.R
 	if err != nil {
 		return err
 	}
-	keys := []string{stateKey(u), entriesKey(u), seenKey(u)}
+	keys := userKeys(u)
 	run := func(eval func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd) (*redis.Cmd, error) {
 		pipe := s.rdb.Pipeline()
 		s.queueWakes(ctx, pipe, u, set, drop)
@@ -319,9 +313,4 @@ func (s *Store) Entries(ctx context.Context, u flows.UserKey) ([][]byte, error) 
 		}
 	}
 	return out, nil
-}
-
-// Erase removes every key of the client.
-func (s *Store) Erase(ctx context.Context, u flows.UserKey) error {
-	return s.rdb.Del(ctx, userKeys(u)...).Err()
 }

@@ -37,6 +37,9 @@ var rules = []struct {
 	{"github.com/interlude-bot/interlude/store", []string{
 		"github.com/prometheus/client_golang/prometheus", "github.com/interlude-bot/interlude/metrics",
 	}, "the store reports command times through store.Observer"},
+	{"github.com/interlude-bot/interlude/leader", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+	}, "the elector defines the Lease it needs; the store implements it"},
 	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
 		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
 		"github.com/alicebob/miniredis/v2",

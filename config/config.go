@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interlude-bot/interlude/store"
+	"github.com/interlude-bot/interlude/internal/storeconf"
 )
 
 // Config is the validated configuration.
@@ -106,11 +106,9 @@ func Load(env Lookup) (*Config, error) {
 		return nil, bad("INTERLUDE_ALLOW_PLAINTEXT", "%v", err)
 	}
 	if c.RedisURL != "" {
-		if rdb, _, err := store.NewClient(c.RedisURL); err != nil {
+		if _, err := storeconf.ParseRedisURL(c.RedisURL); err != nil {
 			// go-redis errors may quote the URL, and with it a password: say only what is wrong.
 			return nil, bad("INTERLUDE_REDIS_URL", "not a valid Redis URL (want redis://host:6379/0, rediss://…, unix:///path/to/redis.sock, redis+sentinel://…?master_name=… or redis+cluster://…)")
-		} else {
-			_ = rdb.Close()
 		}
 	}
 	for _, u := range []struct{ name, val string }{
@@ -137,13 +135,13 @@ func Load(env Lookup) (*Config, error) {
 		return nil, bad("INTERLUDE_DISCORD_APP_ID", "is required with INTERLUDE_DISCORD_TOKEN")
 	}
 	if k := get("INTERLUDE_ENCRYPTION_KEY"); k != "" {
-		if c.EncryptionKey, err = store.ParseKey(k); err != nil {
+		if c.EncryptionKey, err = storeconf.ParseKey(k); err != nil {
 			return nil, bad("INTERLUDE_ENCRYPTION_KEY", "%v; generate one with: openssl rand -base64 32", err)
 		}
 	}
 	if olds := get("INTERLUDE_ENCRYPTION_OLD_KEYS"); olds != "" {
 		for i, k := range strings.Split(olds, ",") {
-			key, err := store.ParseKey(k)
+			key, err := storeconf.ParseKey(k)
 			if err != nil {
 				return nil, bad("INTERLUDE_ENCRYPTION_OLD_KEYS", "key %d %v", i+1, err)
 			}

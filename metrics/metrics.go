@@ -3,15 +3,12 @@
 package metrics
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/redis/go-redis/v9"
 )
 
 // Registry holds every metric below (and the Go and process collectors).
@@ -99,32 +96,9 @@ func Gauge(name, help string, fn func() float64) {
 	Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
 }
 
-// RedisHook times every Redis command and pipeline.
-type RedisHook struct{}
+// Redis times Redis commands and pipelines in RedisLatency (it implements store.Observer
+// without importing it: metrics links no Redis client, and the store no metrics library).
+type Redis struct{}
 
-var _ redis.Hook = RedisHook{}
-
-// DialHook passes dials through.
-func (RedisHook) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
-}
-
-// ProcessHook times one command.
-func (RedisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		start := time.Now()
-		err := next(ctx, cmd)
-		RedisLatency.Observe(time.Since(start).Seconds())
-		return err
-	}
-}
-
-// ProcessPipelineHook times one pipeline.
-func (RedisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		start := time.Now()
-		err := next(ctx, cmds)
-		RedisLatency.Observe(time.Since(start).Seconds())
-		return err
-	}
-}
+// RedisDone records the time of one command or pipeline.
+func (Redis) RedisDone(took time.Duration) { RedisLatency.Observe(took.Seconds()) }

@@ -29,5 +29,5 @@ func FloorMessage(ctx context.Context, rdb redis.UniversalClient, u flows.UserKe
 	if entrySize > 0 {
 		args[7], args[8] = "a", strconv.FormatInt(now, 10)+"|"+strings.Repeat("e", entrySize)
 	}
-	return saveScript.Run(ctx, rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...).Int64()
+	return saveScript.Run(ctx, rdb, userKeys(u), args...).Int64()
 }

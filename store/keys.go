@@ -21,11 +21,11 @@ import (
 //     sealed, compressed and saved atomically with everything else, at no cost in keys or
 //     round trips. This is the default.
 //   - If it grows without bound like the history, give it a key function here, under tag(u),
-//     add the key to userKeys (so that erasure removes it) and to the KEYS of saveScript if the
-//     engine writes it in the same change, seal it with s.seal and the client's key as
-//     associated data, and add it to the export. Prefer one record per month (as history.go
-//     does) to one per item: each sealed record pays 33 bytes of nonce, tag and key id, and each
-//     list or hash element its own overhead.
+//     add the key to userKeys, which are the KEYS of saveScript (its erase branch must delete
+//     it too), seal it with s.seal and the client's key as associated data, and add it to the
+//     export. Prefer one record per month (as history.go does) to one per item: each sealed
+//     record pays 33 bytes of nonce, tag and key id, and each list or hash element its own
+//     overhead.
 //   - A key of its own costs about 50–90 bytes per client before any content: one per kind,
 //     never one per item.
 const prefix = "interlude:"
@@ -52,7 +52,8 @@ func entriesKey(u flows.UserKey) string { return prefix + tag(u) + ":entries" }
 // seenKey holds the ids of updates already applied: a sorted set scored by time (ms).
 func seenKey(u flows.UserKey) string { return prefix + tag(u) + ":seen" }
 
-// userKeys lists every key of a client, for erasure.
+// userKeys lists every key of a client, in the order saveScript takes them: the script writes
+// them and, on erasure, deletes them all.
 func userKeys(u flows.UserKey) []string {
 	return []string{stateKey(u), entriesKey(u), seenKey(u)}
 }

@@ -7,11 +7,8 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/interlude-bot/interlude/flows"
@@ -54,20 +51,6 @@ var (
 type Sealer struct {
 	current []byte // key id of the key that seals; nil for plaintext
 	keys    map[string]cipher.AEAD
-}
-
-// ParseKey decodes a base64 key of 32 bytes (standard or URL alphabet, padding optional).
-func ParseKey(s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if k, err := enc.DecodeString(s); err == nil {
-			if len(k) != 32 {
-				return nil, fmt.Errorf("must be 32 bytes, base64-encoded (it is %d bytes)", len(k))
-			}
-			return k, nil
-		}
-	}
-	return nil, errors.New("must be 32 bytes, base64-encoded (it is not valid base64)")
 }
 
 // NewSealer seals with key and opens records sealed with key or any of old. A nil key gives a

@@ -8,29 +8,26 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/metrics"
+	"github.com/interlude-bot/interlude/internal/storeconf"
 )
 
 // SeenTTL is how long an applied update id is remembered. Telegram redelivers unconfirmed
 // updates for up to 24 hours.
 const SeenTTL = 25 * time.Hour
 
-// ErrNotFound means there is no such record.
-var ErrNotFound = errors.New("store: not found")
-
 // Store is the Redis-backed flows.Store.
 type Store struct {
-	rdb   redis.UniversalClient
-	seal  *Sealer
-	now   func() time.Time
-	close func() error
+	rdb      redis.UniversalClient
+	seal     *Sealer
+	now      func() time.Time
+	close    func() error
+	observer Observer
 }
 
 var _ flows.Store = (*Store)(nil)
@@ -41,18 +38,13 @@ type Option func(*Store)
 // WithClock sets the clock used for history times and expiry (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// Open connects to the Redis at rawURL and checks that it answers. rawURL is one of:
-//
-//	redis://[user:password@]host:port[/db]     one server (rediss:// with TLS)
-//	unix:///path/to/redis.sock                 one server on a unix socket
-//	redis+sentinel://host:port?master_name=mymaster&addr=host2:port2   Sentinel (rediss+sentinel:// with TLS)
-//	redis+cluster://host:port?addr=host2:port2&addr=host3:port3        Cluster (rediss+cluster:// with TLS)
+// Open connects to the Redis at rawURL and checks that it answers. rawURL is one server, a
+// Sentinel or a Cluster, as [storeconf.ParseRedisURL] reads it.
 func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*Store, error) {
 	rdb, where, err := NewClient(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	rdb.AddHook(metrics.RedisHook{})
 	s := newStore(rdb, seal, opts)
 	if err := s.Ping(ctx); err != nil {
 		_ = rdb.Close()
@@ -64,26 +56,16 @@ func Open(ctx context.Context, rawURL string, seal *Sealer, opts ...Option) (*St
 // NewClient builds a client for a Redis URL (see Open) and says where it points, without any
 // password.
 func NewClient(rawURL string) (redis.UniversalClient, string, error) {
-	scheme, rest, _ := strings.Cut(rawURL, "://")
-	switch scheme {
-	case "redis+cluster", "rediss+cluster":
-		o, err := redis.ParseClusterURL(strings.TrimSuffix(scheme, "+cluster") + "://" + rest)
-		if err != nil {
-			return nil, "", errors.New("redis URL: not a valid cluster URL")
-		}
-		return redis.NewClusterClient(o), "cluster " + strings.Join(o.Addrs, ","), nil
-	case "redis+sentinel", "rediss+sentinel":
-		o, err := redis.ParseFailoverURL(strings.TrimSuffix(scheme, "+sentinel") + "://" + rest)
-		if err != nil || o.MasterName == "" {
-			return nil, "", errors.New("redis URL: not a valid sentinel URL (it needs ?master_name=…)")
-		}
-		return redis.NewFailoverClient(o), "sentinel " + o.MasterName + " via " + strings.Join(o.SentinelAddrs, ","), nil
+	r, err := storeconf.ParseRedisURL(rawURL)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case r.Cluster != nil:
+		return redis.NewClusterClient(r.Cluster), r.Where, nil
+	case r.Sentinel != nil:
+		return redis.NewFailoverClient(r.Sentinel), r.Where, nil
 	}
-	o, err := redis.ParseURL(rawURL)
-	if err != nil {
-		return nil, "", errors.New("redis URL: not a valid Redis URL")
-	}
-	return redis.NewClient(o), redactURL(o), nil
+	return redis.NewClient(r.Single), r.Where, nil
 }
 
 // OpenEmbedded starts an in-process Redis (miniredis). Nothing survives a restart; it is meant
@@ -113,19 +95,11 @@ func newStore(rdb redis.UniversalClient, seal *Sealer, opts []Option) *Store {
 	for _, o := range opts {
 		o(s)
 	}
+	if s.observer != nil {
+		rdb.AddHook(timingHook{s.observer})
+	}
 	return s
 }
-
-func redactURL(o *redis.Options) string {
-	if o.Network == "unix" {
-		return "unix://" + o.Addr
-	}
-	return o.Addr
-}
-
-// Client returns the Redis client, for the packages that keep their own keys through this one's
-// key functions (the scheduler) and for readiness checks.
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
 
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
@@ -175,8 +149,9 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 // also guards the replaced record: every write of the history goes through this script, so the
 // last record is the one Load read with that revision.
 //
-// KEYS: state, entries, seen. ARGV: rev, state, ttl ms, update id, now ms, seen ttl ms,
-// erase flag, history mode ("" none, "a" append, "r" replace the last record), record.
+// KEYS: userKeys (state, entries, seen), all deleted on erasure. ARGV: rev, state, ttl ms,
+// update id, now ms, seen ttl ms, erase flag, history mode ("" none, "a" append, "r" replace
+// the last record), record.
 var saveScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if not cur then cur = '0' end
@@ -227,7 +202,7 @@ func (s *Store) Save(ctx context.Context, u flows.UserKey, c flows.Change) error
 	if err != nil {
 		return err
 	}
-	return saveResult(saveScript.Run(ctx, s.rdb, []string{stateKey(u), entriesKey(u), seenKey(u)}, args...))
+	return saveResult(saveScript.Run(ctx, s.rdb, userKeys(u), args...))
 }
 
 var _ flows.WakingSaver = (*Store)(nil)
@@ -247,7 +222,7 @@ func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.R
 	if err != nil {
 		return err
 	}
-	keys := []string{stateKey(u), entriesKey(u), seenKey(u)}
+	keys := userKeys(u)
 	run := func(eval func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd) (*redis.Cmd, error) {
 		pipe := s.rdb.Pipeline()
 		s.queueWakes(ctx, pipe, u, set, drop)
@@ -338,9 +313,4 @@ func (s *Store) Entries(ctx context.Context, u flows.UserKey) ([][]byte, error) 
 		}
 	}
 	return out, nil
-}
-
-// Erase removes every key of the client.
-func (s *Store) Erase(ctx context.Context, u flows.UserKey) error {
-	return s.rdb.Del(ctx, userKeys(u)...).Err()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,22 +129,6 @@ func TestRecordOfOneClientDoesNotOpenForAnother(t *testing.T) {
 	}
 }
 
-func TestParseKey(t *testing.T) {
-	for _, tt := range []struct {
-		in string
-		ok bool
-	}{
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", true},
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", true},
-		{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", false},
-		{"not base64 at all!", false},
-	} {
-		if _, err := store.ParseKey(tt.in); (err == nil) != tt.ok {
-			t.Errorf("ParseKey(%q) err = %v", tt.in, err)
-		}
-	}
-}
-
 func TestCompressedRecordsOpenAndShrink(t *testing.T) {
 	s := sealer(t, key(4))
 	plain := bytes.Repeat([]byte(`{"flow":"checkin","answers":{"moment":"a long week"}}`), 10)
@@ -163,5 +148,33 @@ func TestCompressedRecordsOpenAndShrink(t *testing.T) {
 	}
 	if _, err := s.Open(small, "tg:2"); !errors.Is(err, store.ErrCorrupt) {
 		t.Errorf("a compressed record opened for another client: %v", err)
+	}
+}
+
+type countingObserver struct{ n atomic.Int64 }
+
+func (o *countingObserver) RedisDone(took time.Duration) {
+	if took > 0 {
+		o.n.Add(1)
+	}
+}
+
+// An observer hears of every command and every pipeline (a Load is one pipeline).
+func TestObserverTimesCommandsAndPipelines(t *testing.T) {
+	srv := redistest.Start(t)
+	var o countingObserver
+	st := store.New(srv.Client(), nil, store.WithObserver(&o))
+	ctx := context.Background()
+	for name, do := range map[string]func() error{
+		"a command":  func() error { return st.Ping(ctx) },
+		"a pipeline": func() error { _, err := st.Load(ctx, ana, "u1"); return err },
+	} {
+		before := o.n.Load()
+		if err := do(); err != nil {
+			t.Fatal(err)
+		}
+		if o.n.Load() == before {
+			t.Errorf("%s was not timed", name)
+		}
 	}
 }

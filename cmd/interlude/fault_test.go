@@ -14,6 +14,7 @@ import (
 	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/storeconf"
 	"github.com/interlude-bot/interlude/store"
 )
 
@@ -217,7 +218,7 @@ func TestKilledAtRandomPoints(t *testing.T) {
 }
 
 func mustKey(t *testing.T) []byte {
-	k, err := store.ParseKey(testKey)
+	k, err := storeconf.ParseKey(testKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -356,7 +356,7 @@ func openStore(ctx context.Context, cfg *config.Config, sealer *store.Sealer) (*
 	if cfg.RedisURL == "" {
 		return store.OpenEmbedded(sealer)
 	}
-	return store.Open(ctx, cfg.RedisURL, sealer)
+	return store.Open(ctx, cfg.RedisURL, sealer, store.WithObserver(metrics.Redis{}))
 }
 
 func flowsCheck(args []string, stdout, stderr io.Writer) int {

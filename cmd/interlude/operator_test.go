@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -114,6 +115,10 @@ func TestHealthcheckAsksTheRunningBot(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// The store's commands are timed (store.WithObserver wired to metrics.Redis).
+	if m := regexp.MustCompile(`(?m)^interlude_redis_latency_seconds_count (\d+)$`).FindStringSubmatch(string(body)); m == nil || m[1] == "0" {
+		t.Errorf("/metrics times no Redis command: %v", m)
 	}
 	// Redis gone: not ready, exit 1.
 	r.srv.Kill()

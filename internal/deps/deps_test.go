@@ -25,6 +25,25 @@ var rules = []struct {
 		"github.com/interlude-bot/interlude/flows", "github.com/interlude-bot/interlude/store",
 		"github.com/interlude-bot/interlude/scheduler", "github.com/redis/go-redis/v9",
 	}, "time parsing is a leaf that anything may use"},
+	{"github.com/interlude-bot/interlude/config", []string{
+		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
+		"github.com/alicebob/miniredis/v2", "github.com/prometheus/client_golang/prometheus",
+		"gonum.org/v1/plot",
+	}, "checking a setting is parsing it (internal/storeconf), never building the store"},
+	{"github.com/interlude-bot/interlude/metrics", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+		"github.com/interlude-bot/interlude/flows",
+	}, "metrics implement the observers of the store and the engine without importing them"},
+	{"github.com/interlude-bot/interlude/store", []string{
+		"github.com/prometheus/client_golang/prometheus", "github.com/interlude-bot/interlude/metrics",
+	}, "the store reports command times through store.Observer"},
+	{"github.com/interlude-bot/interlude/leader", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+	}, "the elector defines the Lease it needs; the store implements it"},
+	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
+		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
+		"github.com/alicebob/miniredis/v2",
+	}, "the store's settings are read by pure functions that config and store both use"},
 }
 
 func TestDependenciesPointOneWay(t *testing.T) {

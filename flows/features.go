@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/interlude-bot/interlude/flows/chart"
+	"github.com/interlude-bot/interlude/when"
 )
 
 // nextPrompt picks the next reflective prompt: topics take turns, and within a topic no prompt
@@ -60,7 +61,7 @@ func (t *turn) loadEntries() []Entry {
 }
 
 func (t *turn) zone() *time.Location {
-	if loc, err := zoneFor(t.st.Zone); err == nil {
+	if loc, err := when.Location(t.st.Zone); err == nil {
 		return loc
 	}
 	return time.UTC

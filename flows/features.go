@@ -134,12 +134,9 @@ func (t *turn) moodChart(entries []Entry, weeks int) ([]byte, error) {
 		}
 	}
 	from := t.now.AddDate(0, 0, -7*(weeks-1))
-	for _, a := range answers {
-		// The chart starts at the first check-in, not with empty weeks before it.
-		if a.At.After(from) && !a.At.After(t.now) {
-			from = a.At
-		}
-		break
+	// The chart starts at the first check-in, not with empty weeks before it.
+	if len(answers) > 0 && answers[0].At.After(from) && !answers[0].At.After(t.now) {
+		from = answers[0].At
 	}
 	return chart.Mood(chart.WeeksFrom(answers, from, t.now, t.zone()), chart.Labels{
 		Title:      t.str("chart_title"),

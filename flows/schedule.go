@@ -63,8 +63,6 @@ type Pending struct {
 }
 
 // Defaults of a new schedule.
-var defaultCheckin = when.Weekly{Day: time.Sunday, Hour: 19}
-
 const (
 	defaultPrepHours    = 24
 	defaultReflectHours = 3

@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -120,4 +122,56 @@ func (t *turn) render(txt *Text) string {
 		vals[k] = v
 	}
 	return fill(raw, vals)
+}
+
+// nextPrompt picks the next reflective prompt: topics take turns, and within a topic no prompt
+// comes again until all of that topic's prompts were asked.
+func (t *turn) nextPrompt() string {
+	topics := t.e.lib.TopicIDs()
+	if len(topics) == 0 {
+		return ""
+	}
+	r := &t.st.Rotation
+	topic := topics[r.Next%len(topics)]
+	r.Next = (r.Next + 1) % len(topics)
+	pool := t.e.lib.TopicPrompts(topic)
+	var fresh []string
+	for _, id := range pool {
+		if !slices.Contains(r.Used, id) {
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) == 0 {
+		// The topic's pool is used up: start it again.
+		r.Used = slices.DeleteFunc(r.Used, func(id string) bool { return slices.Contains(pool, id) })
+		fresh = pool
+	}
+	// Drop ids of prompts the library no longer has, so the list stays bounded.
+	r.Used = slices.DeleteFunc(r.Used, func(id string) bool { return t.e.lib.Prompt(id) == nil })
+	r.Used = append(r.Used, fresh[0])
+	return fresh[0]
+}
+
+// quote puts what the client wrote in their language's quotation marks (“…” or „…“), on one
+// line and at most limit characters long.
+func (t *turn) quote(s string, limit int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > limit {
+		s = string(r[:limit-1]) + "…"
+	}
+	open, closing, ok := strings.Cut(t.str("quotes"), " ")
+	if !ok {
+		open, closing = "“", "”"
+	}
+	return open + s + closing
+}
+
+// number writes a mood (or an average of moods) the one way the client's language does: at
+// most one decimal, with the language's decimal mark ("4.3", "4,3").
+func (t *turn) number(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+	if mark := t.str("decimal_mark"); mark != "" {
+		s = strings.Replace(s, ".", mark, 1)
+	}
+	return s
 }

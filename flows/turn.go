@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/interlude-bot/interlude/when"
 )
 
 // A turn is the work of one message or one reminder: it reads the state apply loaded, walks
@@ -329,4 +331,12 @@ func (t *turn) lookup(name string) string {
 		return v
 	}
 	return t.st.Vars[name]
+}
+
+// zone is the client's time zone; UTC when they have given none (or it no longer loads).
+func (t *turn) zone() *time.Location {
+	if loc, err := when.Location(t.st.Zone); err == nil {
+		return loc
+	}
+	return time.UTC
 }

@@ -2,10 +2,12 @@ package flows
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Checking a loaded library: references, kinds, translations and the platforms' limits.
@@ -35,6 +37,34 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// reporter returns a func that records a problem in file at line, its message after prefix
+// ("flow x, step a: ").
+func (ps *Problems) reporter(file string, line int, prefix string) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		*ps = append(*ps, Problem{File: file, Line: line, Msg: prefix + fmt.Sprintf(format, args...)})
+	}
+}
+
+// checkText is the one check of a text in every locale: a text for each declared locale,
+// none for a language that is not declared, and none over the platforms' limit. what names
+// the text in a problem ("string \"help\"", "label of option yes"); bad records one.
+func checkText(what string, byLocale map[string]string, locales []string, bad func(format string, args ...any)) {
+	for _, loc := range locales {
+		if strings.TrimSpace(byLocale[loc]) == "" {
+			bad("%s has no %s translation", what, loc)
+		}
+	}
+	for _, loc := range slices.Sorted(maps.Keys(byLocale)) {
+		if !slices.Contains(locales, loc) {
+			// Most often an unquoted comma in a YAML flow mapping: {de: a, b} makes "b" a key.
+			bad("%s has text for undeclared language %q (quote a text that has a comma)", what, loc)
+		}
+		if n := utf8.RuneCountInString(byLocale[loc]); n > MaxTextLen {
+			bad("%s (%s) is %d characters, over the %d limit", what, loc, n, MaxTextLen)
+		}
+	}
+}
+
 // idPattern is what ids of flows, steps and prompts look like.
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
@@ -45,28 +75,11 @@ func (l *Library) check() Problems {
 	if len(locales) == 0 {
 		probs = append(probs, Problem{File: "library", Msg: "no languages declared (a `languages:` mapping such as en: English)"})
 	}
-	for key, byLocale := range l.strings {
-		for _, loc := range locales {
-			if strings.TrimSpace(byLocale[loc]) == "" {
-				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q has no %s text", key, loc)})
-			}
-		}
-		for loc, s := range byLocale {
-			if !slices.Contains(locales, loc) {
-				// Most often an unquoted comma in a YAML flow mapping: {de: a, b} makes "b" a key.
-				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q has text for undeclared language %q (quote a text that has a comma)", key, loc)})
-			}
-			if len([]rune(s)) > MaxTextLen {
-				probs = append(probs, Problem{File: "strings", Msg: fmt.Sprintf("string %q (%s) is %d characters, over the %d limit", key, loc, len([]rune(s)), MaxTextLen)})
-			}
-		}
+	for _, key := range slices.Sorted(maps.Keys(l.strings)) {
+		checkText(fmt.Sprintf("string %q", key), l.strings[key], locales, probs.reporter("strings", 0, ""))
 	}
-	for key, names := range l.Topics {
-		for _, loc := range locales {
-			if strings.TrimSpace(names[loc]) == "" {
-				probs = append(probs, Problem{File: "topics", Msg: fmt.Sprintf("topic %q has no %s name", key, loc)})
-			}
-		}
+	for _, key := range slices.Sorted(maps.Keys(l.Topics)) {
+		checkText(fmt.Sprintf("topic %q", key), l.Topics[key], locales, probs.reporter("topics", 0, ""))
 	}
 	probs = append(probs, l.checkPrompts(locales)...)
 	if len(l.strings) > 0 {
@@ -122,9 +135,7 @@ func (l *Library) check() Problems {
 
 func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 	var probs Problems
-	bad := func(format string, args ...any) {
-		probs = append(probs, Problem{File: f.file, Line: s.line, Msg: fmt.Sprintf("flow %s, step %s: ", f.ID, s.ID) + fmt.Sprintf(format, args...)})
-	}
+	bad := probs.reporter(f.file, s.line, fmt.Sprintf("flow %s, step %s: ", f.ID, s.ID))
 	ref := func(what, id string) {
 		if id != "" && f.index[id] == nil {
 			bad("%s refers to unknown step %q", what, id)
@@ -143,19 +154,7 @@ func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 			}
 			return
 		}
-		for _, loc := range locales {
-			if strings.TrimSpace(t.ByLocale[loc]) == "" {
-				bad("%s has no %s translation", what, loc)
-			}
-		}
-		for loc, s := range t.ByLocale {
-			if !slices.Contains(locales, loc) {
-				bad("%s has text for undeclared language %q", what, loc)
-			}
-			if n := len([]rune(s)); n > MaxTextLen {
-				bad("%s (%s) is %d characters, over the %d limit", what, loc, n, MaxTextLen)
-			}
-		}
+		checkText(what, t.ByLocale, locales, bad)
 	}
 	ref("next", s.Next)
 	switch s.Kind {
@@ -248,9 +247,7 @@ func (l *Library) checkPrompts(locales []string) Problems {
 	sort.Strings(ids)
 	for _, id := range ids {
 		p := l.prompts[id]
-		bad := func(format string, args ...any) {
-			probs = append(probs, Problem{File: p.file, Line: p.line, Msg: fmt.Sprintf("prompt %s: ", p.ID) + fmt.Sprintf(format, args...)})
-		}
+		bad := probs.reporter(p.file, p.line, fmt.Sprintf("prompt %s: ", p.ID))
 		if !idPattern.MatchString(p.ID) {
 			bad("the id must be lower case letters, digits and _")
 		}
@@ -261,16 +258,7 @@ func (l *Library) checkPrompts(locales []string) Problems {
 			bad("a prompt's text must be written out, not a reference")
 			continue
 		}
-		for _, loc := range locales {
-			if strings.TrimSpace(p.Text.ByLocale[loc]) == "" {
-				bad("has no %s translation", loc)
-			}
-		}
-		for loc, s := range p.Text.ByLocale {
-			if n := len([]rune(s)); n > MaxTextLen {
-				bad("text (%s) is %d characters, over the %d limit", loc, n, MaxTextLen)
-			}
-		}
+		checkText("text", p.Text.ByLocale, locales, bad)
 	}
 	return probs
 }

@@ -35,14 +35,29 @@ type Fired struct {
 	Out []Outbound
 	// Occurrence is the reminder's occurrence (zero when none was due).
 	Occurrence time.Time
-	// Outcome is one of "sent", "resent", "delivered", "late", "paused", "quiet", "busy",
-	// "skipped" (a check-in by hand just before), "none".
-	Outcome string
+	// Outcome says what was decided.
+	Outcome ReminderOutcome
 	// Key identifies the occurrence for idempotent delivery ("sched:checkin:1732561200").
 	Key string
 	// Due is when the reminder was due to go out (its occurrence, moved out of quiet hours).
 	Due time.Time
 }
+
+// ReminderOutcome is what Fire decided about a due wake-up. Metrics count it by its string.
+type ReminderOutcome string
+
+// The outcomes of a wake-up.
+const (
+	OutcomeSent      ReminderOutcome = "sent"      // a message is to go out now
+	OutcomeResent    ReminderOutcome = "resent"    // sent before, perhaps never delivered: again
+	OutcomeDelivered ReminderOutcome = "delivered" // sent before and delivered: nothing to send
+	OutcomeLate      ReminderOutcome = "late"      // past the grace window: skipped
+	OutcomePaused    ReminderOutcome = "paused"    // the client paused reminders
+	OutcomeQuiet     ReminderOutcome = "quiet"     // in quiet hours: looked at again at their end
+	OutcomeBusy      ReminderOutcome = "busy"      // the client is in the middle of something: later
+	OutcomeSkipped   ReminderOutcome = "skipped"   // the client checked in by hand just before
+	OutcomeNone      ReminderOutcome = "none"      // nothing was due
+)
 
 // Deliveries records which reminder occurrences reached the client.
 type Deliveries interface {
@@ -60,14 +75,14 @@ func (e *Engine) Fire(ctx context.Context, user UserKey, k Reminder) (Fired, err
 		res = t.fire(k)
 		// Only an occurrence sent before may have been delivered already (a first send has
 		// nothing to look up: one round trip less per reminder).
-		if res.Key != "" && res.Outcome == "resent" && e.deliveries != nil {
+		if res.Key != "" && res.Outcome == OutcomeResent && e.deliveries != nil {
 			delivered, err := e.deliveries.Delivered(ctx, user, res.Key)
 			if err != nil {
 				t.err = err
 				return
 			}
 			if delivered {
-				res.Out, res.Outcome = nil, "delivered"
+				res.Out, res.Outcome = nil, OutcomeDelivered
 			}
 		}
 	})
@@ -78,14 +93,14 @@ func (t *turn) fire(k Reminder) Fired {
 	st := t.st
 	if st.Inactive || !st.consented(t.e.opts.ConsentVersion) {
 		t.rearm = true
-		return Fired{Outcome: "none"}
+		return Fired{Outcome: OutcomeNone}
 	}
 	loc := t.zone()
 	sc := &st.Schedule
 	occ, ok := sc.latest(k, t.now, loc, t.e.policy)
 	if !ok {
 		t.rearm = true
-		return Fired{Outcome: "none"}
+		return Fired{Outcome: OutcomeNone}
 	}
 	key := "sched:" + string(k) + ":" + strconv.FormatInt(occ.Unix(), 10)
 	if sc.Fired == nil {
@@ -96,16 +111,16 @@ func (t *turn) fire(k Reminder) Fired {
 		t.rearm = true
 		if st.Flow != "checkin" || st.Active.After(sc.Pending.SentAt) {
 			sc.Pending = nil
-			return Fired{Outcome: "none"}
+			return Fired{Outcome: OutcomeNone}
 		}
 		if deliver := t.e.policy.quietEnd(occ, loc); t.now.Before(deliver) {
 			t.rearm = false
 			t.wakeAt = map[Reminder]time.Time{k: deliver}
-			return Fired{Occurrence: occ, Outcome: "quiet"}
+			return Fired{Occurrence: occ, Outcome: OutcomeQuiet}
 		}
-		outcome := "sent"
+		outcome := OutcomeSent
 		if sc.Pending.Nudged {
-			outcome = "resent" // sent before; the delivery record says whether it arrived
+			outcome = OutcomeResent // sent before; the delivery record says whether it arrived
 		}
 		sc.Pending.Nudged = true
 		t.say(t.str("nudge"))
@@ -118,7 +133,7 @@ func (t *turn) fire(k Reminder) Fired {
 			t.e.log.Info("check-in expired", "user", t.user.String())
 		}
 		sc.Pending = nil
-		return Fired{Outcome: "none"}
+		return Fired{Outcome: OutcomeNone}
 	}
 	if fired := sc.Fired[k]; !occ.After(fired) {
 		if fired.Equal(occ) && t.pendingFor(k) {
@@ -127,38 +142,38 @@ func (t *turn) fire(k Reminder) Fired {
 				// Never delivered, and now too late: close it quietly.
 				t.leave(false)
 				t.rearm = true
-				return Fired{Occurrence: occ, Outcome: "late"}
+				return Fired{Occurrence: occ, Outcome: OutcomeLate}
 			}
 			if q := t.e.policy.quietEnd(t.now, loc); q.After(t.now) {
 				t.wakeAt = map[Reminder]time.Time{k: q}
-				return Fired{Occurrence: occ, Outcome: "quiet"}
+				return Fired{Occurrence: occ, Outcome: OutcomeQuiet}
 			}
 			// Started, but perhaps never delivered (a failed send, a crash): say it again.
 			t.reask()
-			return Fired{Out: t.out, Occurrence: occ, Outcome: "resent", Key: key}
+			return Fired{Out: t.out, Occurrence: occ, Outcome: OutcomeResent, Key: key}
 		}
 		t.rearm = true
-		return Fired{Outcome: "none"}
+		return Fired{Outcome: OutcomeNone}
 	}
 	deliver := t.e.policy.quietEnd(occ, loc)
 	switch {
 	case t.now.Before(deliver):
 		t.wakeAt = map[Reminder]time.Time{k: deliver}
-		return Fired{Occurrence: occ, Outcome: "quiet"}
+		return Fired{Occurrence: occ, Outcome: OutcomeQuiet}
 	case t.now.Sub(deliver) > t.e.policy.Grace:
 		sc.Fired[k] = occ
 		t.rearm = true
 		t.e.log.Warn("reminder skipped: too late", "user", t.user.String(), "reminder", string(k), "late", t.now.Sub(deliver).Round(time.Minute).String())
-		return Fired{Occurrence: occ, Outcome: "late"}
+		return Fired{Occurrence: occ, Outcome: OutcomeLate}
 	case sc.Paused && (sc.PausedUntil.IsZero() || t.now.Before(sc.PausedUntil)):
 		sc.Fired[k] = occ
 		t.rearm = true
-		return Fired{Occurrence: occ, Outcome: "paused"}
+		return Fired{Occurrence: occ, Outcome: OutcomePaused}
 	case st.Flow != "" && (t.now.Sub(st.Active) < busyDelay || t.now.Sub(st.FlowAt) < busyDelay):
 		// The client is in the middle of something, or another reminder has just started a
 		// conversation: do not interrupt, look again later.
 		t.wakeAt = map[Reminder]time.Time{k: t.now.Add(busyDelay)}
-		return Fired{Occurrence: occ, Outcome: "busy"}
+		return Fired{Occurrence: occ, Outcome: OutcomeBusy}
 	}
 	if sc.Paused { // the pause has ended by itself
 		sc.Paused, sc.PausedUntil = false, time.Time{}
@@ -168,7 +183,7 @@ func (t *turn) fire(k Reminder) Fired {
 	if k == RemindCheckin && t.skips(occ) {
 		// The client checked in by hand just before; the check-in's closing words said so.
 		t.e.log.Info("reminder skipped: a check-in by hand just before", "user", t.user.String(), "reminder", string(k))
-		return Fired{Occurrence: occ, Outcome: "skipped"}
+		return Fired{Occurrence: occ, Outcome: OutcomeSkipped}
 	}
 	switch k {
 	case RemindCheckin:
@@ -184,7 +199,7 @@ func (t *turn) fire(k Reminder) Fired {
 		t.start("reflect_invite", "")
 	}
 	t.e.log.Info("reminder sent", "user", t.user.String(), "reminder", string(k))
-	return Fired{Out: t.out, Occurrence: occ, Outcome: "sent", Key: key, Due: deliver}
+	return Fired{Out: t.out, Occurrence: occ, Outcome: OutcomeSent, Key: key, Due: deliver}
 }
 
 // pendingFor reports whether the client is still in the flow the reminder started (whether it

@@ -383,7 +383,7 @@ func flowsCheck(args []string, stdout, stderr io.Writer) int {
 
 // observeReminder counts what the scheduler did, for /metrics.
 func observeReminder(o scheduler.Outcome) {
-	outcome := o.Fired.Outcome
+	outcome := string(o.Fired.Outcome)
 	switch {
 	case o.Sent:
 		outcome = "sent"

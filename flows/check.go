@@ -5,7 +5,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -89,12 +88,7 @@ func (l *Library) check() Problems {
 			}
 		}
 	}
-	flowIDs := make([]string, 0, len(l.flows))
-	for id := range l.flows {
-		flowIDs = append(flowIDs, id)
-	}
-	sort.Strings(flowIDs)
-	for _, id := range flowIDs {
+	for _, id := range slices.Sorted(maps.Keys(l.flows)) {
 		f := l.flows[id]
 		bad := func(line int, format string, args ...any) {
 			probs = append(probs, Problem{File: f.file, Line: line, Msg: fmt.Sprintf("flow %s: ", f.ID) + fmt.Sprintf(format, args...)})
@@ -240,12 +234,7 @@ func (l *Library) checkStep(f *Flow, s *Step, locales []string) Problems {
 
 func (l *Library) checkPrompts(locales []string) Problems {
 	var probs Problems
-	ids := make([]string, 0, len(l.prompts))
-	for id := range l.prompts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(l.prompts)) {
 		p := l.prompts[id]
 		bad := probs.reporter(p.file, p.line, fmt.Sprintf("prompt %s: ", p.ID))
 		if !idPattern.MatchString(p.ID) {

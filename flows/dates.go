@@ -40,14 +40,18 @@ func (t *turn) whenText(at time.Time) string {
 	case 1:
 		return fill(t.str("tomorrow_at"), map[string]string{"time": clock})
 	}
-	weekdays := strings.Fields(t.str("weekdays"))
-	day := local.Weekday().String()
-	if len(weekdays) == 7 {
-		day = weekdays[local.Weekday()]
-	}
-	return fill(t.str("on_day_at"), map[string]string{"day": day, "date": t.date(at), "time": clock})
+	return fill(t.str("on_day_at"), map[string]string{"day": t.weekday(local.Weekday()), "date": t.date(at), "time": clock})
 }
 
+// weekday names a day of the week in the client's language ("Sunday", "Sonntag").
+func (t *turn) weekday(d time.Weekday) string {
+	if names := strings.Fields(t.str("weekdays")); len(names) == 7 {
+		return names[d]
+	}
+	return d.String()
+}
+
+// civilDay numbers the calendar day of t's date, wherever t is, so that days can be counted.
 func civilDay(t time.Time) int {
 	y, m, d := t.Date()
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
@@ -63,12 +67,7 @@ func (t *turn) dayRef(at time.Time) string {
 	case 1:
 		return t.str("skip_day_tomorrow")
 	}
-	weekdays := strings.Fields(t.str("weekdays"))
-	day := local.Weekday().String()
-	if len(weekdays) == 7 {
-		day = weekdays[local.Weekday()]
-	}
-	return fill(t.str("skip_day_on"), map[string]string{"day": day})
+	return fill(t.str("skip_day_on"), map[string]string{"day": t.weekday(local.Weekday())})
 }
 
 func weeklyText(t *turn, w when.Weekly) string {

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -30,12 +32,7 @@ func (l *Library) ByCommand(name string) *Flow { return l.commands[name] }
 
 // Locales lists the supported locales, sorted.
 func (l *Library) Locales() []string {
-	out := make([]string, 0, len(l.Languages))
-	for k := range l.Languages {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(l.Languages))
 }
 
 // Stats is what `interlude flows check` reports about a library.
@@ -133,10 +130,5 @@ func fill(s string, vals map[string]string) string {
 
 // FlowIDs lists the ids of every flow in the library, sorted (for metrics that start at zero).
 func (l *Library) FlowIDs() []string {
-	out := make([]string, 0, len(l.flows))
-	for id := range l.flows {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(l.flows))
 }

@@ -105,6 +105,10 @@ func TestBrokenLibraryNamesFileAndLine(t *testing.T) {
 			`broken.yaml:2: prompt probe_01: text has text for undeclared language "zwei"`},
 		{"prompt too long", "prompts:\n  - id: probe_01\n    topic: trust\n    text: {en: " + long + ", de: eins}\n",
 			"broken.yaml:2: prompt probe_01: text (en) is 2001 characters, over the 2000 limit"},
+		{"flow twice", "flows:\n  - id: x\n    steps: [{id: a, kind: end}]\n  - id: x\n    steps: [{id: a, kind: end}]\n",
+			`broken.yaml:4: flow "x" is defined twice in this file`},
+		{"prompt twice", "prompts:\n  - id: probe_01\n    topic: trust\n    text: {en: one, de: eins}\n  - id: probe_01\n    topic: trust\n    text: {en: one, de: eins}\n",
+			`broken.yaml:5: prompt "probe_01" is defined twice in this file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

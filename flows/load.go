@@ -99,13 +99,16 @@ func load(sources []source) (*Library, error) {
 			for k, v := range f.Topics {
 				lib.Topics[k] = v
 			}
-			seenPrompt := map[string]bool{}
+			seen := map[string]bool{} // `prompt "x"`, `flow "y"`: defined in this file
+			twice := func(what string, line int) {
+				if seen[what] {
+					probs = append(probs, Problem{File: label, Line: line, Msg: what + " is defined twice in this file"})
+				}
+				seen[what] = true
+			}
 			for _, p := range f.Prompts {
 				p.file = label
-				if seenPrompt[p.ID] {
-					probs = append(probs, Problem{File: label, Line: p.line, Msg: fmt.Sprintf("prompt %q is defined twice in this file", p.ID)})
-				}
-				seenPrompt[p.ID] = true
+				twice(fmt.Sprintf("prompt %q", p.ID), p.line)
 				if old := lib.prompts[p.ID]; old == nil {
 					lib.byTopic[p.Topic] = append(lib.byTopic[p.Topic], p.ID)
 				} else if old.Topic != p.Topic {
@@ -114,13 +117,9 @@ func load(sources []source) (*Library, error) {
 				}
 				lib.prompts[p.ID] = p
 			}
-			seen := map[string]bool{}
 			for _, fl := range f.Flows {
 				fl.file = label
-				if seen[fl.ID] {
-					probs = append(probs, Problem{File: label, Line: fl.line, Msg: fmt.Sprintf("flow %q is defined twice in this file", fl.ID)})
-				}
-				seen[fl.ID] = true
+				twice(fmt.Sprintf("flow %q", fl.ID), fl.line)
 				lib.flows[fl.ID] = fl
 			}
 		}

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/interlude-bot/interlude/when"
 )
@@ -65,13 +64,8 @@ func (t *turn) quietNote() string {
 	}
 	p := t.e.policy
 	clock := func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
-	weekdays := strings.Fields(t.str("weekdays"))
-	day := real.In(t.zone()).Weekday().String()
-	if len(weekdays) == 7 {
-		day = weekdays[real.In(t.zone()).Weekday()]
-	}
 	return fill(t.str("checkin_quiet"), map[string]string{
 		"chosen": weeklyText(t, *sc.Checkin), "from": clock(p.QuietFrom), "to": clock(p.QuietTo),
-		"day": day, "time": real.In(t.zone()).Format("15:04"),
+		"day": t.weekday(real.In(t.zone()).Weekday()), "time": real.In(t.zone()).Format("15:04"),
 	})
 }

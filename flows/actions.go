@@ -3,12 +3,11 @@ package flows
 import (
 	"encoding/json"
 	"errors"
-	"github.com/interlude-bot/interlude/when"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
+
+	"github.com/interlude-bot/interlude/when"
 )
 
 // actions are the engine's named effects that flows may run with an action step. An action
@@ -173,22 +172,4 @@ func unclear(t *turn, err error) error {
 		return r
 	}
 	return errors.New(t.str("unclear_" + ue.Missing))
-}
-
-// zones caches loaded locations: loading one reads the time zone database.
-var zones sync.Map // string → *time.Location
-
-// zoneFor loads a stored zone name (an IANA name or a fixed offset such as "UTC+05:30").
-func zoneFor(name string) (*time.Location, error) {
-	if name == "" {
-		return time.UTC, nil
-	}
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, _, err := when.ParseZone(name)
-	if err == nil {
-		zones.Store(name, loc)
-	}
-	return loc, err
 }

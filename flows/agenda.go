@@ -101,3 +101,14 @@ func (l *Library) answerLabel(flowID, store, value, locale string) string {
 	}
 	return value
 }
+
+func (t *turn) openAgenda() []AgendaItem {
+	t.closePastAgenda()
+	var open []AgendaItem
+	for _, a := range t.st.Agenda {
+		if a.open() {
+			open = append(open, a)
+		}
+	}
+	return open
+}

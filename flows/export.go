@@ -186,15 +186,11 @@ func (t *turn) resolvePrompts(answers map[string]string, locale string) {
 func (t *turn) longDate(at time.Time) string {
 	at = at.In(t.zone())
 	months := strings.Fields(t.str("months_long"))
-	weekdays := strings.Fields(t.str("weekdays"))
-	m, d := at.Month().String(), at.Weekday().String()
+	m := at.Month().String()
 	if len(months) == 12 {
 		m = months[at.Month()-1]
 	}
-	if len(weekdays) == 7 {
-		d = weekdays[at.Weekday()]
-	}
-	return fill(t.str("date_long"), map[string]string{"weekday": d, "day": strconv.Itoa(at.Day()), "month": m, "year": strconv.Itoa(at.Year())})
+	return fill(t.str("date_long"), map[string]string{"weekday": t.weekday(at.Weekday()), "day": strconv.Itoa(at.Day()), "month": m, "year": strconv.Itoa(at.Year())})
 }
 
 // exportMarkdown is the export as a diary a person would print: headings and labels in the

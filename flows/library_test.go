@@ -98,6 +98,17 @@ func TestBrokenLibraryNamesFileAndLine(t *testing.T) {
       - id: a
         kind: end
 `, "command /start is also used by flow"},
+		// Every text goes through the same check: strings, topics, prompts and steps alike.
+		{"string without a translation", "strings:\n  probe: {en: one}\n", `string "probe" has no de translation`},
+		{"topic in an undeclared language", "topics:\n  probe: {en: Probe, de: Probe, test}\n", `topic "probe" has text for undeclared language "test"`},
+		{"prompt in an undeclared language", "prompts:\n  - id: probe_01\n    topic: trust\n    text: {en: one, de: eins, zwei}\n",
+			`broken.yaml:2: prompt probe_01: text has text for undeclared language "zwei"`},
+		{"prompt too long", "prompts:\n  - id: probe_01\n    topic: trust\n    text: {en: " + long + ", de: eins}\n",
+			"broken.yaml:2: prompt probe_01: text (en) is 2001 characters, over the 2000 limit"},
+		{"flow twice", "flows:\n  - id: x\n    steps: [{id: a, kind: end}]\n  - id: x\n    steps: [{id: a, kind: end}]\n",
+			`broken.yaml:4: flow "x" is defined twice in this file`},
+		{"prompt twice", "prompts:\n  - id: probe_01\n    topic: trust\n    text: {en: one, de: eins}\n  - id: probe_01\n    topic: trust\n    text: {en: one, de: eins}\n",
+			`broken.yaml:5: prompt "probe_01" is defined twice in this file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -479,7 +479,26 @@ func keepChoices(cs []Choice, zs []string) []Choice {
 	return out
 }
 
+// locations caches loaded zones, by the names that load them: loading one reads the time zone
+// database. It is the one cache of zones of the program.
 var locations sync.Map // zone name → *time.Location
+
+// Location returns the zone of a name that [ParseZone] gave, as it is stored: an IANA name,
+// "UTC" or a fixed offset such as "UTC+05:30"; "" means UTC. A zone is loaded once and kept.
+func Location(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, _, err := ParseZone(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
+}
 
 // loadZone loads a zone once and keeps it.
 func loadZone(name string) (*time.Location, error) {

@@ -183,3 +183,28 @@ func TestSuggestionsAreCopies(t *testing.T) {
 		t.Errorf("changing a ZoneError's suggestions changed the index: %v", ze.Suggestions)
 	}
 }
+
+func TestLocation(t *testing.T) {
+	jan := time.Date(2027, 1, 15, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		offset int // seconds east of UTC in January 2027
+	}{
+		{"", 0}, {"UTC", 0}, {"Europe/Berlin", 3600}, {"UTC+05:30", 19800}, {"Etc/GMT-3", 3 * 3600},
+	} {
+		loc, err := Location(tc.name)
+		if err != nil {
+			t.Errorf("Location(%q): %v", tc.name, err)
+			continue
+		}
+		if _, off := jan.In(loc).Zone(); off != tc.offset {
+			t.Errorf("Location(%q): offset %d, want %d", tc.name, off, tc.offset)
+		}
+		if again, _ := Location(tc.name); again != loc {
+			t.Errorf("Location(%q) loaded the zone again instead of keeping it", tc.name)
+		}
+	}
+	if _, err := Location("Nowhere/Atlantis"); err == nil {
+		t.Error(`Location("Nowhere/Atlantis"): no error`)
+	}
+}

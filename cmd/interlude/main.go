@@ -391,7 +391,7 @@ func observeReminder(o scheduler.Outcome) {
 			metrics.ReminderLag.WithLabelValues(string(o.Claim.Reminder)).Observe(o.SentAt.Sub(o.Fired.Due).Seconds())
 		}
 	case scheduler.Nothing:
-		outcome = o.Fired.Outcome // why: quiet, paused, late, busy, …
+		outcome = string(o.Fired.Outcome) // why: quiet, paused, late, busy, …
 	case scheduler.Deferred:
 		outcome = "deferred"
 	case scheduler.Blocked:

@@ -233,13 +233,4 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 }
 
 // localeFor is the library's locale for a platform's language code ("de-AT" → de), else en.
-func (e *Engine) localeFor(hint string) string {
-	hint = strings.ToLower(hint)
-	if i := strings.IndexAny(hint, "-_"); i > 0 {
-		hint = hint[:i]
-	}
-	if _, ok := e.lib.Languages[hint]; ok {
-		return hint
-	}
-	return "en"
-}
+func (e *Engine) localeFor(hint string) string { return e.lib.LocaleFor(hint) }

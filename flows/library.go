@@ -132,3 +132,15 @@ func fill(s string, vals map[string]string) string {
 func (l *Library) FlowIDs() []string {
 	return slices.Sorted(maps.Keys(l.flows))
 }
+
+// LocaleFor is the library's locale for a platform's language code ("de-AT" → de), else en.
+func (l *Library) LocaleFor(hint string) string {
+	hint = strings.ToLower(hint)
+	if i := strings.IndexAny(hint, "-_"); i > 0 {
+		hint = hint[:i]
+	}
+	if _, ok := l.Languages[hint]; ok {
+		return hint
+	}
+	return "en"
+}

@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -18,11 +17,5 @@ func inBotDM(i *discordgo.Interaction) bool {
 
 // locale is the library locale for the client's Discord language ("de" for de, "en" else).
 func (a *Adapter) locale(i *discordgo.Interaction) string {
-	lang := strings.ToLower(string(i.Locale))
-	for _, loc := range a.engine.Library().Locales() {
-		if loc != "en" && (lang == loc || strings.HasPrefix(lang, loc+"-")) {
-			return loc
-		}
-	}
-	return "en"
+	return a.engine.Library().LocaleFor(string(i.Locale))
 }

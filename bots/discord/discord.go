@@ -30,6 +30,9 @@ type Engine interface {
 	Handle(ctx context.Context, in flows.Inbound) ([]flows.Outbound, error)
 	Block(ctx context.Context, user flows.UserKey) error
 	Library() *flows.Library
+	// Text is a library string in the client's language (chosen, else the platform's hint),
+	// for what the adapter says on its own.
+	Text(ctx context.Context, user flows.UserKey, hint, key string, vals map[string]string) string
 }
 
 // Config is the adapter's configuration.
@@ -297,7 +300,7 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 	in := flows.Inbound{User: userKey(m.Author.ID), UpdateID: "dc:" + m.ID, Text: m.Content}
 	outs, err := a.handle(ctx, in)
 	if err != nil {
-		a.say(ctx, m.ChannelID, a.engine.Library().String("not_saved", "en"))
+		a.say(ctx, m.ChannelID, a.engine.Text(ctx, in.User, "", "not_saved", nil))
 		return
 	}
 	a.deliver(ctx, in.User, m.ChannelID, outs)
@@ -328,7 +331,7 @@ func (a *Adapter) handle(ctx context.Context, in flows.Inbound) ([]flows.Outboun
 		}
 		if errors.Is(err, flows.ErrUnreadable) {
 			a.log.Error("discord: event dropped: the client's record cannot be read", "user", in.User.String())
-			return []flows.Outbound{{Text: a.engine.Library().String("unreadable", "en")}}, nil
+			return []flows.Outbound{{Text: a.engine.Text(ctx, in.User, in.LanguageHint, "unreadable", nil)}}, nil
 		}
 		a.log.Warn("discord: event not saved; retrying", "user", in.User.String(), "error", errKind(err))
 		if !sleep(ctx, wait) {
@@ -357,14 +360,14 @@ func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
 		in := flows.Inbound{User: userKey(user.ID), UpdateID: "dc:" + i.ID, Text: text, LanguageHint: string(i.Locale)}
 		outs, err := a.handle(ctx, in)
 		if err != nil {
-			outs = []flows.Outbound{{Text: a.engine.Library().String("not_saved", "en")}}
+			outs = []flows.Outbound{{Text: a.engine.Text(ctx, in.User, in.LanguageHint, "not_saved", nil)}}
 		}
 		a.answerDeferred(ctx, i.Interaction, in.User, outs)
 	case discordgo.InteractionMessageComponent:
 		in := flows.Inbound{User: userKey(user.ID), UpdateID: "dc:" + i.ID, Button: i.MessageComponentData().CustomID, LanguageHint: string(i.Locale)}
 		outs, err := a.handle(ctx, in)
 		if err != nil {
-			a.say(ctx, i.ChannelID, a.engine.Library().String("not_saved", "en"))
+			a.say(ctx, i.ChannelID, a.engine.Text(ctx, in.User, in.LanguageHint, "not_saved", nil))
 			return
 		}
 		if i.Message != nil {

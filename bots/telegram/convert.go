@@ -72,7 +72,12 @@ func inbound(u *models.Update, username string) (flows.Inbound, kind, int64) {
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat.Type != models.ChatTypePrivate {
-			return flows.Inbound{}, kindGroup, m.Chat.ID
+			// Nothing of a group is kept; only the writer's language, for the notice.
+			in := flows.Inbound{}
+			if m.From != nil {
+				in.LanguageHint = m.From.LanguageCode
+			}
+			return in, kindGroup, m.Chat.ID
 		}
 		if m.From == nil {
 			return flows.Inbound{}, kindIgnore, m.Chat.ID

@@ -39,6 +39,9 @@ type Engine interface {
 	Handle(ctx context.Context, in flows.Inbound) ([]flows.Outbound, error)
 	Block(ctx context.Context, user flows.UserKey) error
 	Library() *flows.Library
+	// Text is a library string in the client's language (chosen, else the platform's hint),
+	// for what the adapter says on its own.
+	Text(ctx context.Context, user flows.UserKey, hint, key string, vals map[string]string) string
 }
 
 // Marks remembers what was done once (telling a group that the bot talks only in private).
@@ -190,8 +193,8 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) {
 							// Retrying cannot help (a key was removed, a record is damaged):
 							// say so, and go on with everyone else's updates.
 							a.log.Error("telegram: update dropped: the client's record cannot be read", "update", u.ID, "error", errKind(err))
-							if _, _, chat := inbound(u, a.username); chat != 0 {
-								a.sendTo(ctx, chat, []flows.Outbound{{Text: a.engine.Library().String("unreadable", "en")}}, false)
+							if in, _, chat := inbound(u, a.username); chat != 0 {
+								a.sendTo(ctx, chat, []flows.Outbound{{Text: a.engine.Text(ctx, in.User, in.LanguageHint, "unreadable", nil)}}, false)
 							}
 							break
 						}
@@ -329,11 +332,11 @@ func (a *Adapter) handle(ctx context.Context, u *models.Update) error {
 			return err
 		}
 		if first {
-			a.sendTo(ctx, chat, []flows.Outbound{{Text: a.engine.Library().String("private_only", "en")}}, false)
+			a.sendTo(ctx, chat, []flows.Outbound{{Text: a.engine.Library().String("private_only", a.engine.Library().LocaleFor(in.LanguageHint))}}, false)
 		}
 		return nil
 	case kindElsewhere:
-		a.answerCallback(ctx, u.CallbackQuery.ID, a.engine.Library().String("private_only", "en"))
+		a.answerCallback(ctx, u.CallbackQuery.ID, a.engine.Library().String("private_only", a.engine.Library().LocaleFor(in.LanguageHint)))
 		return nil
 	}
 	metrics.Inbound.WithLabelValues("telegram").Inc()

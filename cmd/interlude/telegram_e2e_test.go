@@ -332,6 +332,11 @@ func TestTelegramRoughWeather(t *testing.T) {
 	if n := len(r.tg.Sent(-100123)); n != 1 {
 		t.Errorf("%d messages to the group, want the one notice", n)
 	}
+	// A group whose first writer uses Telegram in German is told in German first.
+	r.tg.Push(telegramtest.GroupText(-100456, bo, "/checkin", telegramtest.WithLanguage("de-AT")))
+	if m := r.expect(-100456, "Ich schreibe nur in privaten Chats"); !strings.HasPrefix(m.Fields["text"], "Ich schreibe") {
+		t.Errorf("the group notice for a German writer begins %q", m.Fields["text"])
+	}
 
 	// A client who blocks the bot gets nothing more, and their reminders stop.
 	r.tg.Push(telegramtest.Kicked(bo))

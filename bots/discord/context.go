@@ -1,7 +1,6 @@
 package discord
 
 import (
-
 	"github.com/bwmarrin/discordgo"
 )
 

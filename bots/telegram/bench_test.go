@@ -11,9 +11,9 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/interlude-bot/interlude/bots/telegram"
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 	"github.com/interlude-bot/interlude/store"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 )
 
 // The session brief goes to the client's private chat as a PDF document, and never to a group:

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/discord/discordtest"
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/internal/discordtest"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 )
 
 const discordToken = "MTA1NjE3.Gq0aBc.fake-discord-token-for-tests"

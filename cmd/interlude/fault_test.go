@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
 	"github.com/interlude-bot/interlude/internal/storeconf"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 	"github.com/interlude-bot/interlude/store"
 )
 

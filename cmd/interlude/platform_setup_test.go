@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/discord/discordtest"
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/internal/discordtest"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 )
 
 func TestDiscordIsInstallableToAClientsAccount(t *testing.T) {

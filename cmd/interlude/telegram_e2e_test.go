@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 )
 
 const testKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="

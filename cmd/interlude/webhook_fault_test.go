@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 	"github.com/interlude-bot/interlude/store"
 )
 

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlude-bot/interlude/bots/telegram/telegramtest"
+	"github.com/interlude-bot/interlude/internal/telegramtest"
 )
 
 // rig is the compose project under test and the fake Bot API it talks to.

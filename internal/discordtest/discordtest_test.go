@@ -15,7 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interlude-bot/interlude/bots/discord/discordtest"
+	"github.com/interlude-bot/interlude/internal/discordtest"
 )
 
 const wait = 5 * time.Second
@@ -44,7 +44,7 @@ func waitNoLeaks(timeout time.Duration) string {
 				continue
 			}
 			if strings.Contains(g, "bwmarrin/discordgo") || strings.Contains(g, "gorilla/websocket") ||
-				strings.Contains(g, "bots/discord/discordtest") {
+				strings.Contains(g, "internal/discordtest") {
 				leaked = append(leaked, g)
 			}
 		}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/interlude-bot/interlude/internal/wait"
 )
 
 // Lease is what the leader needs from the store.
@@ -52,13 +54,13 @@ func (e *Elector) Run(ctx context.Context, work func(context.Context) error) err
 		if err != nil || token == 0 {
 			// Try again when the holder's lease runs out (a killed holder's does within the
 			// lease time), or after a tick (a holder that stops gives it up early).
-			wait := tick
+			pause := tick
 			if err == nil {
 				if left, err := e.lease.LeaseLeft(ctx, e.name); err == nil && left > 0 {
-					wait = min(tick, max(left+10*time.Millisecond, tick/10))
+					pause = min(tick, max(left+10*time.Millisecond, tick/10))
 				}
 			}
-			sleep(ctx, wait)
+			wait.Sleep(ctx, pause)
 			continue
 		}
 		e.log.Info("leader: lease taken", "lease", e.name, "token", token)
@@ -95,16 +97,7 @@ func (e *Elector) Run(ctx context.Context, work func(context.Context) error) err
 		cancel()
 		e.leader.Store(false)
 		_ = e.lease.ReleaseLease(context.WithoutCancel(ctx), e.name, e.owner, token)
-		sleep(ctx, tick)
+		wait.Sleep(ctx, tick)
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

@@ -1,0 +1,93 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/internal/wait"
+)
+
+// Requests is the retry policy of one platform's API requests.
+type Requests struct {
+	Log      *slog.Logger
+	Platform string // for the log
+	// NetworkRetries is how often a request that failed on the network is made again (0.5 s,
+	// 1 s, 1.5 s … apart). Leave it 0 for a platform where a repeated request could post a
+	// message twice.
+	NetworkRetries int
+}
+
+// max429 is how often a rate-limited request is made again before the limit is returned.
+const max429 = 3
+
+// Do makes one request. fn reports a rate limit as a *flows.RateLimitedError carrying what the
+// platform asked to wait; Do waits that long (within ctx, 1 s when the platform said nothing)
+// and tries again, up to three times, then returns the limit to the caller. A network error is
+// tried again NetworkRetries times; any other error is returned as it is.
+func (r Requests) Do(ctx context.Context, fn func() error) error {
+	var limited, network int
+	for {
+		err := fn()
+		var rl *flows.RateLimitedError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &rl):
+			wait := rl.RetryAfter
+			if wait <= 0 {
+				wait = time.Second
+			}
+			limited++
+			if limited > max429 {
+				return &flows.RateLimitedError{RetryAfter: wait}
+			}
+			r.Log.Info(r.Platform+": rate limited; waiting", "retry_after", wait.String())
+			if !sleep(ctx, wait) {
+				return ctx.Err()
+			}
+		case IsNetwork(err) && network < r.NetworkRetries:
+			network++
+			if !sleep(ctx, time.Duration(network)*500*time.Millisecond) {
+				return ctx.Err()
+			}
+		default:
+			return err
+		}
+	}
+}
+
+var sleep = wait.Sleep
+
+// IsNetwork reports whether err is a failure to reach the platform (or Redis) at all.
+func IsNetwork(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// Kind names an error for logs and metrics without its text, which may quote what a client
+// wrote (libraries quote request and response bodies) or a URL with a token. Adapters name
+// their platform's own errors first and leave the rest to Kind.
+func Kind(err error) string {
+	var rl *flows.RateLimitedError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &rl):
+		return "rate_limited"
+	case errors.Is(err, flows.ErrBlocked):
+		return "forbidden"
+	case errors.Is(err, flows.ErrUnreadable):
+		return "unreadable"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "canceled"
+	case IsNetwork(err):
+		return "network"
+	}
+	return "other"
+}

@@ -226,24 +226,3 @@ func TestRequestsWaitWhatThePlatformAsks(t *testing.T) {
 		t.Errorf("with no network retries a refused request was made %d times, want 1 (it could post twice)", calls)
 	}
 }
-
-func TestKindNamesWithoutTheText(t *testing.T) {
-	secret := "my therapist said"
-	for _, tc := range []struct {
-		err  error
-		want string
-	}{
-		{nil, ""},
-		{&flows.RateLimitedError{RetryAfter: time.Second}, "rate_limited"},
-		{fmt.Errorf("x: %w", flows.ErrBlocked), "forbidden"},
-		{fmt.Errorf("%w: %s", flows.ErrUnreadable, secret), "unreadable"},
-		{context.DeadlineExceeded, "canceled"},
-		{&net.OpError{Op: "read", Err: errors.New(secret)}, "network"},
-		{io.ErrUnexpectedEOF, "network"},
-		{errors.New(secret), "other"},
-	} {
-		if got := Kind(tc.err); got != tc.want {
-			t.Errorf("Kind(%v) = %q, want %q", tc.err, got, tc.want)
-		}
-	}
-}

@@ -3,9 +3,7 @@ package adapter
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/interlude-bot/interlude/flows"
@@ -50,7 +48,7 @@ func (r Requests) Do(ctx context.Context, fn func() error) error {
 			if !sleep(ctx, wait) {
 				return ctx.Err()
 			}
-		case IsNetwork(err) && network < r.NetworkRetries:
+		case flows.IsNetwork(err) && network < r.NetworkRetries:
 			network++
 			if !sleep(ctx, time.Duration(network)*500*time.Millisecond) {
 				return ctx.Err()
@@ -62,32 +60,3 @@ func (r Requests) Do(ctx context.Context, fn func() error) error {
 }
 
 var sleep = wait.Sleep
-
-// IsNetwork reports whether err is a failure to reach the platform (or Redis) at all.
-func IsNetwork(err error) bool {
-	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// Kind names an error for logs and metrics without its text, which may quote what a client
-// wrote (libraries quote request and response bodies) or a URL with a token. Adapters name
-// their platform's own errors first and leave the rest to Kind.
-func Kind(err error) string {
-	var rl *flows.RateLimitedError
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &rl):
-		return "rate_limited"
-	case errors.Is(err, flows.ErrBlocked):
-		return "forbidden"
-	case errors.Is(err, flows.ErrUnreadable):
-		return "unreadable"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "canceled"
-	case IsNetwork(err):
-		return "network"
-	}
-	return "other"
-}

@@ -2,8 +2,8 @@
 // platform events to [flows.Inbound] and [flows.Outbound] to platform calls. It holds the
 // policy of a turn (give the event to the engine, send the replies, mark a client who blocked
 // the bot), retrying what the store did not save, what the client is told when their record
-// cannot be read or nothing could be saved, backing off on rate limits and network errors, and
-// naming errors for logs without their text.
+// cannot be read or nothing could be saved, and backing off on rate limits and network errors.
+// Errors are named for logs with [flows.ErrorKind], which the scheduler uses too.
 //
 // What a platform can do beyond sending is a small interface a [Chat] may also implement,
 // checked with a type assertion: [PressAcknowledger], [ButtonRemover] (and, for reminders,
@@ -90,7 +90,7 @@ func Turn(ctx context.Context, e Engine, log *slog.Logger, in flows.Inbound, cha
 	}
 	if err := chat.Send(ctx, flows.Merge(outs)); errors.Is(err, flows.ErrBlocked) {
 		if err := e.Block(ctx, in.User); err != nil {
-			log.Warn(string(in.User.Platform)+": client who blocked the bot not marked inactive", "user", in.User.String(), "error", Kind(err))
+			log.Warn(string(in.User.Platform)+": client who blocked the bot not marked inactive", "user", in.User.String(), "error", flows.ErrorKind(err))
 		}
 	}
 	return nil
@@ -112,7 +112,7 @@ func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Back
 		if ctx.Err() != nil || errors.Is(err, flows.ErrUnreadable) {
 			return err
 		}
-		log.Warn(what+" not saved; retrying", "error", Kind(err))
+		log.Warn(what+" not saved; retrying", "error", flows.ErrorKind(err))
 		if !b.Wait(ctx) {
 			return err
 		}

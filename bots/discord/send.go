@@ -9,7 +9,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interlude-bot/interlude/bots/adapter"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/metrics"
 )
@@ -153,5 +152,5 @@ func errKind(err error) string {
 	case errors.As(err, &se):
 		return "bad_json"
 	}
-	return adapter.Kind(err)
+	return flows.ErrorKind(err)
 }

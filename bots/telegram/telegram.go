@@ -122,7 +122,7 @@ func errKind(err error) string {
 	case errors.Is(err, bot.ErrorBadRequest):
 		return "bad_request"
 	}
-	return adapter.Kind(err)
+	return flows.ErrorKind(err)
 }
 
 // redacted is an error whose text had the token taken out; it still unwraps to the original

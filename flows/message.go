@@ -145,8 +145,44 @@ func SplitText(text string, limit int) []string {
 	return parts
 }
 
-// Rows groups buttons that carry a Row into their rows, in order; nil when no button has one
-// (the adapter lays them out itself).
+// Layout lays buttons out in rows, the same on every platform: buttons that carry a Row in
+// their rows; otherwise short labels (a scale, up to three characters) perRow to a row and
+// longer ones one to a row, or as many as it takes to stay within maxRows. A platform's limits
+// (maxRows rows of perRow buttons; 0 for no limit on rows) cut off what does not fit.
+func Layout(buttons []Button, perRow, maxRows int) [][]Button {
+	if len(buttons) == 0 {
+		return nil
+	}
+	if rows := Rows(buttons); rows != nil {
+		if maxRows > 0 {
+			rows = rows[:min(len(rows), maxRows)]
+		}
+		for i := range rows {
+			rows[i] = rows[i][:min(len(rows[i]), perRow)]
+		}
+		return rows
+	}
+	if maxRows > 0 {
+		buttons = buttons[:min(len(buttons), perRow*maxRows)]
+	}
+	n := perRow
+	for _, b := range buttons {
+		if len([]rune(b.Label)) > 3 {
+			n = 1
+			if maxRows > 0 {
+				n = max(1, (len(buttons)+maxRows-1)/maxRows)
+			}
+			break
+		}
+	}
+	var rows [][]Button
+	for i := 0; i < len(buttons); i += n {
+		rows = append(rows, buttons[i:min(i+n, len(buttons))])
+	}
+	return rows
+}
+
+// Rows groups buttons that carry a Row into their rows, in order; nil when no button has one.
 func Rows(buttons []Button) [][]Button {
 	if len(buttons) == 0 || buttons[0].Row == 0 {
 		return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/wait"
+	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Requests is the retry policy of one platform's API requests.
@@ -15,8 +16,9 @@ type Requests struct {
 	Log      *slog.Logger
 	Platform string // for the log
 	// NetworkRetries is how often a request that failed on the network is made again (0.5 s,
-	// 1 s, 1.5 s … apart). Leave it 0 for a platform where a repeated request could post a
-	// message twice.
+	// 1 s, 1.5 s … apart). A repeated send posts twice when the first reached the platform and
+	// only its answer was lost: a platform adapter chooses whether a rare repeat is better than
+	// a lost reply (Telegram's: yes, 3) or not (Discord's: 0).
 	NetworkRetries int
 }
 
@@ -60,3 +62,17 @@ func (r Requests) Do(ctx context.Context, fn func() error) error {
 }
 
 var sleep = wait.Sleep
+
+// Sent records one message handed to the platform: counted when delivered; when not, counted
+// by kind and logged, unless the client blocked the bot (that is theirs to do, not a failure).
+// attrs say where it went ("chat", id), never what it said.
+func (r Requests) Sent(err error, kind string, blocked bool, attrs ...any) {
+	if err == nil {
+		metrics.Outbound.WithLabelValues(r.Platform).Inc()
+		return
+	}
+	metrics.SendErrors.WithLabelValues(r.Platform, kind).Inc()
+	if !blocked {
+		r.Log.Error(r.Platform+": message not delivered", append(attrs, "error", kind)...)
+	}
+}

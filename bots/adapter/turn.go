@@ -97,8 +97,7 @@ func Turn(ctx context.Context, e Engine, log *slog.Logger, in flows.Inbound, cha
 }
 
 // UntilSaved calls try until it returns nil or ctx ends, waiting after each failure as b says
-// (nil: 250 ms, doubling up to 30 s). It returns nil once saved, else try's last error; an
-// error wrapping flows.ErrUnreadable is returned at once, since trying again cannot help. what
+// (nil: 250 ms, doubling up to 30 s). It returns nil once saved, else try's last error. what
 // names the event in the log ("telegram: update 42").
 func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Backoff, try func() error) error {
 	if b == nil {
@@ -109,7 +108,7 @@ func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Back
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil || errors.Is(err, flows.ErrUnreadable) {
+		if ctx.Err() != nil {
 			return err
 		}
 		log.Warn(what+" not saved; retrying", "error", flows.ErrorKind(err))
@@ -117,6 +116,14 @@ func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Back
 			return err
 		}
 	}
+}
+
+// Say is a notice for someone the bot does not talk with in private (a Telegram group, a
+// Discord server): in the language their platform reports, read from no record, so that it is
+// said at once and even while Redis is down.
+func Say(e Engine, hint, key string) string {
+	lib := e.Library()
+	return lib.String(key, lib.LocaleFor(hint))
 }
 
 // noticeTimeout bounds a notice sent after the event's own time ran out.

@@ -13,8 +13,3 @@ func inBotDM(i *discordgo.Interaction) bool {
 	// reads as 0, and came from the bot's DM when it had no guild_id).
 	return i.GuildID == "" && i.Context != discordgo.InteractionContextPrivateChannel
 }
-
-// locale is the library locale for the client's Discord language ("de" for de, "en" else).
-func (a *Adapter) locale(i *discordgo.Interaction) string {
-	return a.engine.Library().LocaleFor(string(i.Locale))
-}

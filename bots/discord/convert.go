@@ -40,48 +40,21 @@ func escape(s string) string {
 	return b.String()
 }
 
-// components lays buttons out in action rows: short labels (a scale) five to a row, longer
-// ones one to a row, or more when needed to stay within five rows.
+// components renders buttons as action rows, laid out by flows.Layout within Discord's limits.
 func components(buttons []flows.Button) []discordgo.MessageComponent {
-	if len(buttons) == 0 {
-		return nil
-	}
-	if rows := flows.Rows(buttons); rows != nil {
-		var out []discordgo.MessageComponent
-		for _, row := range rows[:min(len(rows), maxRows)] {
-			var r discordgo.ActionsRow
-			for _, b := range row[:min(len(row), maxButtonsInRow)] {
-				label := b.Label
-				if l := []rune(label); len(l) > maxLabel {
-					label = string(l[:maxLabel-1]) + "…"
-				}
-				r.Components = append(r.Components, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: b.ID})
-			}
-			out = append(out, r)
-		}
-		return out
-	}
-	buttons = buttons[:min(len(buttons), maxButtonsInRow*maxRows)]
-	perRow := maxButtonsInRow
-	for _, b := range buttons {
-		if len([]rune(b.Label)) > 3 {
-			perRow = max(1, (len(buttons)+maxRows-1)/maxRows)
-			break
-		}
-	}
-	var rows []discordgo.MessageComponent
-	for i := 0; i < len(buttons); i += perRow {
-		var row discordgo.ActionsRow
-		for _, b := range buttons[i:min(i+perRow, len(buttons))] {
+	var out []discordgo.MessageComponent
+	for _, row := range flows.Layout(buttons, maxButtonsInRow, maxRows) {
+		var r discordgo.ActionsRow
+		for _, b := range row {
 			label := b.Label
-			if r := []rune(label); len(r) > maxLabel {
-				label = string(r[:maxLabel-1]) + "…"
+			if l := []rune(label); len(l) > maxLabel {
+				label = string(l[:maxLabel-1]) + "…"
 			}
-			row.Components = append(row.Components, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: b.ID})
+			r.Components = append(r.Components, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: b.ID})
 		}
-		rows = append(rows, row)
+		out = append(out, r)
 	}
-	return rows
+	return out
 }
 
 // files converts attachments.

@@ -24,7 +24,7 @@ func (a *Adapter) ack(i *discordgo.InteractionCreate) bool {
 			a.respond(ctx, i.Interaction, &discordgo.InteractionResponse{
 				Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{
-					Content:         escape(a.engine.Library().String(adapter.DMOnly, a.locale(i.Interaction))),
+					Content:         escape(adapter.Say(a.engine, string(i.Locale), adapter.DMOnly)),
 					Flags:           discordgo.MessageFlagsEphemeral,
 					AllowedMentions: &discordgo.MessageAllowedMentions{},
 				},

@@ -10,7 +10,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Errors that mean a client cannot be messaged: 50007 (cannot send messages to this user) and
@@ -76,14 +75,10 @@ func (a *Adapter) sendAll(ctx context.Context, channel string, msgs []*discordgo
 			_, err := a.s.RequestWithBucketID(http.MethodPost, discordgo.EndpointChannelMessages(channel), body, discordgo.EndpointChannelMessages(channel), opts...)
 			return err
 		})
+		a.requests.Sent(err, errKind(err), isBlocked(err), "channel", channel)
 		if err != nil {
-			metrics.SendErrors.WithLabelValues("discord", errKind(err)).Inc()
-			if !isBlocked(err) {
-				a.log.Error("discord: message not delivered", "channel", channel, "error", errKind(err))
-			}
 			return err
 		}
-		metrics.Outbound.WithLabelValues("discord").Inc()
 	}
 	return nil
 }

@@ -125,39 +125,18 @@ func chatID(u flows.UserKey) (int64, error) {
 // escape makes plain text safe for HTML parse mode: nothing a client wrote can format or link.
 func escape(s string) string { return html.EscapeString(s) }
 
-// keyboard lays buttons out as an inline keyboard: short labels (a scale) five to a row,
-// longer ones one to a row.
+// keyboard renders buttons as an inline keyboard, laid out by flows.Layout.
 func keyboard(buttons []flows.Button) *models.InlineKeyboardMarkup {
 	if len(buttons) == 0 {
 		return nil
 	}
-	if rows := flows.Rows(buttons); rows != nil {
-		var kb [][]models.InlineKeyboardButton
-		for _, row := range rows {
-			var r []models.InlineKeyboardButton
-			for _, b := range row {
-				r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.ID})
-			}
-			kb = append(kb, r)
+	var kb [][]models.InlineKeyboardButton
+	for _, row := range flows.Layout(buttons, 5, 0) {
+		var r []models.InlineKeyboardButton
+		for _, b := range row {
+			r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.ID})
 		}
-		return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+		kb = append(kb, r)
 	}
-	perRow := 1
-	short := true
-	for _, b := range buttons {
-		if len([]rune(b.Label)) > 3 {
-			short = false
-		}
-	}
-	if short {
-		perRow = 5
-	}
-	var rows [][]models.InlineKeyboardButton
-	for i, b := range buttons {
-		if i%perRow == 0 {
-			rows = append(rows, nil)
-		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], models.InlineKeyboardButton{Text: b.Label, CallbackData: b.ID})
-	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // Send delivers messages the bot sends on its own (reminders), merged by the dispatcher.
@@ -29,10 +28,7 @@ func (a *Adapter) Send(ctx context.Context, user flows.UserKey, outs []flows.Out
 func (a *Adapter) sendTo(ctx context.Context, chat int64, outs []flows.Outbound) error {
 	for _, o := range outs {
 		if err := a.sendOne(ctx, chat, o); err != nil {
-			metrics.SendErrors.WithLabelValues("telegram", errKind(err)).Inc()
-			if !errors.Is(err, flows.ErrBlocked) {
-				a.log.Error("telegram: message not delivered", "chat", chat, "error", errKind(err))
-			}
+			a.requests.Sent(err, errKind(err), errors.Is(err, flows.ErrBlocked), "chat", chat)
 			return err
 		}
 	}
@@ -64,7 +60,7 @@ func (a *Adapter) sendOne(ctx context.Context, chat int64, o flows.Outbound) err
 		if err := a.call(ctx, func() error { _, err := a.bot.SendMessage(ctx, params); return err }); err != nil {
 			return err
 		}
-		metrics.Outbound.WithLabelValues("telegram").Inc()
+		a.requests.Sent(nil, "", false)
 	}
 	caption := ""
 	if withCaption {

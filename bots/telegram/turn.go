@@ -32,21 +32,15 @@ func (a *Adapter) handle(ctx context.Context, u *models.Update) error {
 			return err
 		}
 		if first {
-			_ = a.sendTo(ctx, id, []flows.Outbound{{Text: a.privateOnly(in)}})
+			_ = a.sendTo(ctx, id, []flows.Outbound{{Text: adapter.Say(a.engine, in.LanguageHint, adapter.PrivateOnly)}})
 		}
 		return nil
 	case kindElsewhere:
-		a.answerCallback(ctx, u.CallbackQuery.ID, a.privateOnly(in))
+		a.answerCallback(ctx, u.CallbackQuery.ID, adapter.Say(a.engine, in.LanguageHint, adapter.PrivateOnly))
 		return nil
 	}
 	metrics.Inbound.WithLabelValues("telegram").Inc()
 	return adapter.Turn(ctx, a.engine, a.log, in, chat{a: a, id: id, press: u.CallbackQuery})
-}
-
-// privateOnly is the group notice in the writer's language (the group has no chosen one).
-func (a *Adapter) privateOnly(in flows.Inbound) string {
-	lib := a.engine.Library()
-	return lib.String(adapter.PrivateOnly, lib.LocaleFor(in.LanguageHint))
 }
 
 // chat is a private chat an update came from, and the button press it carries if any.

@@ -40,6 +40,9 @@ var rules = []struct {
 	{"github.com/interlude-bot/interlude/leader", []string{
 		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
 	}, "the elector defines the Lease it needs; the store implements it"},
+	{"github.com/interlude-bot/interlude/scheduler", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+	}, "the dispatcher defines the Queue it needs, and the Claim and Pace it speaks; the store implements it"},
 	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
 		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
 		"github.com/alicebob/miniredis/v2",

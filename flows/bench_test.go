@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,20 +18,8 @@ import (
 	"github.com/interlude-bot/interlude/store"
 )
 
-// countHook counts round trips to Redis (a pipeline is one).
-type countHook struct{ n atomic.Int64 }
-
-func (h *countHook) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
-}
-func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
-}
-func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
-}
-
-// checkinScript is one weekly check-in as a client answers it.
+// checkinScript is one weekly check-in as a client answers it (BenchmarkEngine, in
+// store/bench_test.go, sends the same).
 var checkinScript = []string{"/checkin", "7", "calm",
 	"Talked to my sister about the move and it went better than I feared.",
 	"I noticed I held back when she asked how I really was.",
@@ -43,7 +29,6 @@ type benchRig struct {
 	e     *flows.Engine
 	st    *store.Store
 	rdb   *redis.Client
-	hook  *countHook
 	users []flows.UserKey
 }
 
@@ -57,8 +42,6 @@ func newBenchRig(b *testing.B, clients int) *benchRig {
 	opts.PoolSize = 64
 	rdb := redis.NewClient(opts)
 	b.Cleanup(func() { rdb.Close() })
-	hook := &countHook{}
-	rdb.AddHook(hook)
 	key := make([]byte, 32)
 	sealer, _ := store.NewSealer(key)
 	st := store.New(rdb, sealer)
@@ -67,7 +50,7 @@ func newBenchRig(b *testing.B, clients int) *benchRig {
 		b.Fatal(err)
 	}
 	e := flows.New(lib, st, flows.Options{Logger: slog.New(slog.DiscardHandler), Wakes: st, Deliveries: st})
-	r := &benchRig{e: e, st: st, rdb: rdb, hook: hook}
+	r := &benchRig{e: e, st: st, rdb: rdb}
 	ctx := context.Background()
 	for i := range clients {
 		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(500_000 + i))}
@@ -79,93 +62,6 @@ func newBenchRig(b *testing.B, clients int) *benchRig {
 		}
 	}
 	return r
-}
-
-// BenchmarkEngine measures messages per second through the engine on a real Redis, next to
-// the floor of bare go-redis doing the same round trips (the store's pipelined read of the state
-// and the update id, then its save script with records of the same size) in the same run; and
-// the round trips per inbound message.
-//
-//	go test -run '^$' -bench BenchmarkEngine -benchtime 20000x ./flows/
-func BenchmarkEngine(b *testing.B) {
-	const clients, workers = 256, 16
-	r := newBenchRig(b, clients)
-	ctx := context.Background()
-
-	// The engine: clients go through check-ins, each message a separate update.
-	var seq atomic.Int64
-	r.hook.n.Store(0)
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	per := b.N / workers
-	for w := range workers {
-		wg.Go(func() {
-			for i := range per {
-				u := r.users[(w+i*workers)%clients]
-				text := checkinScript[(i/(clients/workers))%len(checkinScript)]
-				in := flows.Inbound{User: u, UpdateID: "b" + strconv.FormatInt(seq.Add(1), 10), Text: text}
-				if _, err := r.e.Handle(ctx, in); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	engineRate := float64(per*workers) / time.Since(start).Seconds()
-	trips := float64(r.hook.n.Load()) / float64(per*workers)
-	b.StopTimer()
-	if per == 0 {
-		return
-	}
-
-	// The floor: the same two round trips with bare go-redis (the same pipelined read, the same
-	// save script) and records of the size the engine wrote, and nothing else.
-	stateSize, entrySize := r.recordSizes(b)
-	start = time.Now()
-	for w := range workers {
-		wg.Go(func() {
-			revs := map[flows.UserID]int64{}
-			for i := range per {
-				u := r.users[(w+i*workers)%clients]
-				u.Platform = "floor"
-				entry := 0
-				if (i/(clients/workers))%len(checkinScript) == len(checkinScript)-1 {
-					entry = entrySize // a check-in's last answer appends its entry
-				}
-				rev, err := store.FloorMessage(ctx, r.rdb, u, "f"+strconv.Itoa(w*per+i), revs[u.ID], stateSize, entry)
-				if err != nil || rev < 0 {
-					b.Errorf("floor: %v (%d)", err, rev)
-					return
-				}
-				revs[u.ID] = rev
-			}
-		})
-	}
-	wg.Wait()
-	floorRate := float64(per*workers) / time.Since(start).Seconds()
-	b.ReportMetric(engineRate, "msgs/s")
-	b.ReportMetric(floorRate, "floor-msgs/s")
-	b.ReportMetric(engineRate/floorRate, "ratio")
-	b.ReportMetric(trips, "redis-trips/msg")
-}
-
-// recordSizes returns the sizes of the sealed state and of the newest sealed history entry of
-// the rig's first client, as the store holds them.
-func (r *benchRig) recordSizes(b *testing.B) (state, entry int) {
-	ctx := context.Background()
-	key := "interlude:{tg:" + string(r.users[0].ID) + "}"
-	st, err := r.rdb.HGet(ctx, key+":state", "state").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	last, err := r.rdb.LIndex(ctx, key+":entries", -1).Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, sealed, _ := strings.Cut(last, "|")
-	return len(st), len(sealed)
 }
 
 // BenchmarkLatencyAt1000 sends 1,000 messages a second for five seconds, spread over clients,
@@ -280,7 +176,7 @@ func variedText(text string, seed int) string {
 func newBenchRigOn(b *testing.B, r *benchRig, clients int) *benchRig {
 	b.Helper()
 	ctx := context.Background()
-	out := &benchRig{e: r.e, st: r.st, rdb: r.rdb, hook: r.hook}
+	out := &benchRig{e: r.e, st: r.st, rdb: r.rdb}
 	for i := range clients {
 		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(700_000 + i))}
 		out.users = append(out.users, u)

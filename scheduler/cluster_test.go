@@ -55,7 +55,7 @@ func TestOnRedisCluster(t *testing.T) {
 	if ok, err := st.FirstTime(ctx, "tg-group", "-100", time.Minute); err != nil || !ok {
 		t.Errorf("mark on the cluster: %v, %v", ok, err)
 	}
-	if _, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, "1", store.Pace{Every: time.Second}, 1, c.Now()); err != nil {
+	if _, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second / 25}, "1", scheduler.Pace{Every: time.Second}, 1, c.Now()); err != nil {
 		t.Errorf("rate limit on the cluster: %v", err)
 	}
 	// Erasure on the cluster.

@@ -20,7 +20,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/store"
 )
 
 // Engine is what the dispatcher needs from the conversation engine.
@@ -31,16 +30,30 @@ type Engine interface {
 
 // Queue is what the dispatcher needs from the due-queue (store.Store implements it).
 type Queue interface {
-	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Claim, error)
-	Done(ctx context.Context, c store.Claim) error
-	Retry(ctx context.Context, c store.Claim, at time.Time) error
+	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]Claim, error)
+	Done(ctx context.Context, c Claim) error
+	Retry(ctx context.Context, c Claim, at time.Time) error
 	// Finish records that the occurrence with the key reached the client and releases the
 	// claim, in one round trip.
-	Finish(ctx context.Context, c store.Claim, key string) error
+	Finish(ctx context.Context, c Claim, key string) error
 	// Allow takes n messages from the platform's budget and the chat's at now (the zero time:
 	// the Redis server's clock): granted, they go once wait has passed; refused, the caller asks
 	// again after wait.
-	Allow(ctx context.Context, p flows.Platform, platform store.Pace, chat string, perChat store.Pace, n int, now time.Time) (wait time.Duration, granted bool, err error)
+	Allow(ctx context.Context, p flows.Platform, platform Pace, chat string, perChat Pace, n int, now time.Time) (wait time.Duration, granted bool, err error)
+}
+
+// Claim is a wake-up taken by one dispatcher.
+type Claim struct {
+	User     flows.UserKey
+	Reminder flows.Reminder
+	// Due is when the wake-up was due.
+	Due time.Time
+}
+
+// Pace is how a limiter spaces messages: one every Every, granted for a slot up to Ahead from
+// now.
+type Pace struct {
+	Every, Ahead time.Duration
 }
 
 // Limit is a platform's sending budget, shared by all replicas.
@@ -58,8 +71,8 @@ type Limit struct {
 const headroom = 0.97
 
 // pace is how the limiter spaces messages for perSecond.
-func pace(perSecond int) store.Pace {
-	return store.Pace{Every: time.Duration(float64(time.Second) / (float64(max(perSecond, 1)) * headroom))}
+func pace(perSecond int) Pace {
+	return Pace{Every: time.Duration(float64(time.Second) / (float64(max(perSecond, 1)) * headroom))}
 }
 
 // DefaultLimits stay below the platforms' documented limits.
@@ -89,7 +102,7 @@ const (
 
 // Outcome is what happened to one claimed wake-up, for metrics and tests.
 type Outcome struct {
-	Claim    store.Claim
+	Claim    Claim
 	Result   Result
 	Fired    flows.Fired
 	SentAt   time.Time
@@ -171,7 +184,7 @@ func New(engine Engine, queue Queue, senders map[flows.Platform]flows.Sender, op
 // one after another as they become free, so that none waits for the slowest of a batch (while
 // one waits for the send budget, the others go on).
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
-	work := make(chan store.Claim)
+	work := make(chan Claim)
 	var wg sync.WaitGroup
 	for range d.workers {
 		wg.Go(func() {
@@ -186,7 +199,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 		// Claim no more than the workers take at once, so that no claim waits long enough in
 		// this replica for its lease to end and another replica to take it too: each waits at
 		// most for one handling (a send, and up to maxWaitInPlace for the budget).
-		var claims []store.Claim
+		var claims []Claim
 		claims, err = d.queue.Claim(ctx, d.now(), d.lease, min(d.batch, d.workers))
 		if err != nil || len(claims) == 0 {
 			break
@@ -204,7 +217,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 	return total, err
 }
 
-func (d *Dispatcher) handle(ctx context.Context, c store.Claim) {
+func (d *Dispatcher) handle(ctx context.Context, c Claim) {
 	o := Outcome{Claim: c}
 	defer func() {
 		if d.observe != nil {
@@ -312,7 +325,7 @@ const maxLostSlots = 3
 // chat's budget, it waits and asks again (up to maxWaitInPlace in all); otherwise the claim is
 // put back for when the budget allows. It reports whether the messages may go, the time of
 // their slot, and how many slots it gave up on the way.
-func (d *Dispatcher) take(ctx context.Context, c store.Claim, lim Limit, n int, retry func(time.Duration, error)) (at time.Time, lost int, ok bool) {
+func (d *Dispatcher) take(ctx context.Context, c Claim, lim Limit, n int, retry func(time.Duration, error)) (at time.Time, lost int, ok bool) {
 	canWait := !d.ownClock || d.sleepUntil != nil
 	sleep := d.sleepUntil
 	if sleep == nil {

@@ -338,8 +338,8 @@ func TestWorkerThatWakesLateTakesANewSlot(t *testing.T) {
 	due := time.Date(2026, 11, 29, 19, 0, 0, 0, loc)
 	r.clock.Set(due)
 	// Another replica has the platform's next half second: this worker's slot is ahead of now.
-	if _, ok, err := r.st.Allow(context.Background(), flows.Telegram, store.Pace{Every: 500 * time.Millisecond}, "other",
-		store.Pace{Every: time.Millisecond}, 1, due); err != nil || !ok {
+	if _, ok, err := r.st.Allow(context.Background(), flows.Telegram, scheduler.Pace{Every: 500 * time.Millisecond}, "other",
+		scheduler.Pace{Every: time.Millisecond}, 1, due); err != nil || !ok {
 		t.Fatalf("taking the platform's next slot: %v, %v", ok, err)
 	}
 	late := 1 // the first wait overshoots by 100 ms

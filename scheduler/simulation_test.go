@@ -34,7 +34,7 @@ type dyingQueue struct {
 	lost      atomic.Int64
 }
 
-func (q *dyingQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Claim, error) {
+func (q *dyingQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]scheduler.Claim, error) {
 	claims, err := q.Store.Claim(ctx, now, lease, n)
 	if !q.afterSend && err == nil && len(claims) > 0 && !now.Before(q.killAt) && q.dead.CompareAndSwap(false, true) {
 		q.lost.Store(int64(len(claims)))
@@ -43,7 +43,7 @@ func (q *dyingQueue) Claim(ctx context.Context, now time.Time, lease time.Durati
 	return claims, err
 }
 
-func (q *dyingQueue) Done(ctx context.Context, c store.Claim) error {
+func (q *dyingQueue) Done(ctx context.Context, c scheduler.Claim) error {
 	now := q.clock.Now()
 	if q.afterSend && !now.Before(q.killAt) {
 		// For an hour it sends but never releases a claim; then it dies.
@@ -58,10 +58,10 @@ func (q *dyingQueue) Done(ctx context.Context, c store.Claim) error {
 
 // Finish, after killAt, records the delivery but never releases the claim: the process dies
 // between the two commands of the pipeline.
-func (q *dyingQueue) Finish(ctx context.Context, c store.Claim, key string) error {
+func (q *dyingQueue) Finish(ctx context.Context, c scheduler.Claim, key string) error {
 	if q.afterSend && !q.clock.Now().Before(q.killAt) {
 		// A claim of a reminder that does not exist: only the record is written.
-		if err := q.Store.Finish(ctx, store.Claim{User: c.User, Reminder: "none"}, key); err != nil {
+		if err := q.Store.Finish(ctx, scheduler.Claim{User: c.User, Reminder: "none"}, key); err != nil {
 			return err
 		}
 		return q.Done(ctx, c)

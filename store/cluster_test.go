@@ -7,6 +7,7 @@ import (
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/scheduler"
 	"github.com/interlude-bot/interlude/store"
 )
 
@@ -48,7 +49,7 @@ func TestOnRedisCluster(t *testing.T) {
 	// The limiter: chat "a" refused at 500 ms gives its platform permit back to chat "b".
 	allow := func(chat string, at time.Duration) time.Duration {
 		t.Helper()
-		w, _, err := st.Allow(ctx, flows.Discord, store.Pace{Every: time.Second / 2}, chat, store.Pace{Every: time.Second}, 1, now.Add(at))
+		w, _, err := st.Allow(ctx, flows.Discord, scheduler.Pace{Every: time.Second / 2}, chat, scheduler.Pace{Every: time.Second}, 1, now.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestOnRedisCluster(t *testing.T) {
 		t.Errorf("chat b in the slot given back: %v", w)
 	}
 	// And on the server's clock.
-	if w, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, "z", store.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
+	if w, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second / 25}, "z", scheduler.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
 		t.Errorf("on the server clock: %v, %v", w, err)
 	}
 

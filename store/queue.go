@@ -10,10 +10,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/scheduler"
 )
 
 var _ flows.Wakes = (*Store)(nil)
 var _ flows.Deliveries = (*Store)(nil)
+var _ scheduler.Queue = (*Store)(nil)
 
 // SetWakes sets wake-ups (never later than one already queued: an early wake-up is harmless,
 // a late one would lose a reminder) and removes those in drop.
@@ -54,14 +56,6 @@ func (s *Store) ClearWakes(ctx context.Context, u flows.UserKey) error {
 	return err
 }
 
-// Claim is a wake-up taken by one dispatcher.
-type Claim struct {
-	User     flows.UserKey
-	Reminder flows.Reminder
-	// Due is when the wake-up was due.
-	Due time.Time
-}
-
 // claimScript first puts back wake-ups whose lease ended (their dispatcher died), then moves up
 // to n due wake-ups to the lease set, all at once, so each is taken by exactly one dispatcher.
 // KEYS: due, lease. ARGV: now ms, lease end ms, n.
@@ -80,12 +74,12 @@ return due
 `)
 
 // Claim takes up to n wake-ups due at now, leased until now+lease.
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]Claim, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]scheduler.Claim, error) {
 	res, err := claimScript.Run(ctx, s.rdb, []string{dueKey(), leaseKey()}, now.UnixMilli(), now.Add(lease).UnixMilli(), n).StringSlice()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Claim, 0, len(res)/2)
+	out := make([]scheduler.Claim, 0, len(res)/2)
 	for i := 0; i+1 < len(res); i += 2 {
 		c, err := parseMember(res[i])
 		if err != nil {
@@ -100,22 +94,22 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 	return out, nil
 }
 
-func parseMember(m string) (Claim, error) {
+func parseMember(m string) (scheduler.Claim, error) {
 	r, user, ok := strings.Cut(m, "|")
 	p, id, ok2 := strings.Cut(user, ":")
 	if !ok || !ok2 || id == "" {
-		return Claim{}, fmt.Errorf("store: bad wake-up %q", m)
+		return scheduler.Claim{}, fmt.Errorf("store: bad wake-up %q", m)
 	}
-	return Claim{User: flows.UserKey{Platform: flows.Platform(p), ID: flows.UserID(id)}, Reminder: flows.Reminder(r)}, nil
+	return scheduler.Claim{User: flows.UserKey{Platform: flows.Platform(p), ID: flows.UserID(id)}, Reminder: flows.Reminder(r)}, nil
 }
 
 // Done releases a handled claim.
-func (s *Store) Done(ctx context.Context, c Claim) error {
+func (s *Store) Done(ctx context.Context, c scheduler.Claim) error {
 	return s.rdb.ZRem(ctx, leaseKey(), wakeMember(c.User, c.Reminder)).Err()
 }
 
 // Retry puts a claim back, due at at (or earlier, if it was queued again meanwhile).
-func (s *Store) Retry(ctx context.Context, c Claim, at time.Time) error {
+func (s *Store) Retry(ctx context.Context, c scheduler.Claim, at time.Time) error {
 	m := wakeMember(c.User, c.Reminder)
 	pipe := s.rdb.TxPipeline()
 	pipe.ZAddLT(ctx, dueKey(), redis.Z{Score: float64(at.UnixMilli()), Member: m})
@@ -142,7 +136,7 @@ func (s *Store) Delivered(ctx context.Context, u flows.UserKey, key string) (boo
 // so a connection lost between the two leaves a recorded delivery with its claim still held,
 // which the claim's next holder finds delivered and does not send again. The record is kept
 // with the client's seen updates (25 h, far beyond the grace window of a reminder).
-func (s *Store) Finish(ctx context.Context, c Claim, key string) error {
+func (s *Store) Finish(ctx context.Context, c scheduler.Claim, key string) error {
 	pipe := s.rdb.Pipeline()
 	if key != "" {
 		pipe.ZAdd(ctx, seenKey(c.User), redis.Z{Score: float64(s.now().UnixMilli()), Member: key})

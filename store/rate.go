@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/interlude-bot/interlude/flows"
+	"github.com/interlude-bot/interlude/scheduler"
 )
 
 // The send budget is a GCRA (generic cell rate algorithm, as in go-redis/redis_rate) with no
@@ -20,10 +21,10 @@ import (
 // once: a test's clock may run ahead of the real one, and an expiry in real time must never
 // forget a TAT still ahead on that clock).
 //
-// A limiter may also grant a slot ahead of now, up to Pace.Ahead (a reservation): the caller
-// waits for it and sends then. A worker that is told to come back when the slot is free and wakes
-// up late (a busy machine) loses that lateness from the budget for good; one that holds a
-// reservation loses nothing, since the slot's date is set when it is taken. The bound above is
+// A limiter may also grant a slot ahead of now, up to scheduler.Pace.Ahead (a reservation): the
+// caller waits for it and sends then. A worker that is told to come back when the slot is free
+// and wakes up late (a busy machine) loses that lateness from the budget for good; one that holds
+// a reservation loses nothing, since the slot's date is set when it is taken. The bound above is
 // on the slots' dates; a send leaves a little after its date, so a caller that must never put
 // more than r into any second at the receiving end paces a little below r (the scheduler does:
 // see its headroom).
@@ -65,22 +66,16 @@ redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
 `)
 
-// Pace is how a limiter spaces messages: one every Every, granted for a slot up to Ahead from
-// now.
-type Pace struct {
-	Every, Ahead time.Duration
-}
-
 // Allow takes n messages from the platform's budget and from the chat's, shared by every
 // replica, at now (the zero time: the Redis server's clock). Granted, the messages may go once
-// wait has passed (0 unless a Pace allows slots ahead); refused, the caller asks again after
-// wait.
+// wait has passed (0 unless a scheduler.Pace allows slots ahead); refused, the caller asks again
+// after wait.
 //
 // The two limiters live under their own hash tags (all chats of a platform must not share one
 // Cluster slot), so they are two script calls; they go out in one pipeline, one round trip. When
 // one grants and the other refuses, the grant is given back (a second round trip, only then):
 // see refundScript.
-func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat string, perChat Pace, n int, now time.Time) (wait time.Duration, granted bool, err error) {
+func (s *Store) Allow(ctx context.Context, p flows.Platform, platform scheduler.Pace, chat string, perChat scheduler.Pace, n int, now time.Time) (wait time.Duration, granted bool, err error) {
 	if n < 1 {
 		n = 1
 	}
@@ -89,7 +84,7 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform Pace, chat
 		at = itoa(now.UnixMicro())
 	}
 	keys := []string{rateKey(p, ""), rateKey(p, chat)}
-	paces := []Pace{platform, perChat}
+	paces := []scheduler.Pace{platform, perChat}
 	intervals, costs, aheads := make([]int64, 2), make([]int, 2), make([]int64, 2)
 	for i, pc := range paces {
 		intervals[i] = micros(pc.Every)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/redistest"
+	"github.com/interlude-bot/interlude/scheduler"
 	"github.com/interlude-bot/interlude/store"
 )
 
@@ -31,17 +32,17 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		maxCost int
-		pace    store.Pace
+		pace    scheduler.Pace
 		late    time.Duration // a refused worker asks again up to this much later than told
 		atLeast int           // of the 500 messages 20 s allow
 	}{
 		// One message at a time (a reminder merged into one message): the budget is used.
-		{"one at a time", 1, store.Pace{Every: time.Second / limit}, 0, 490},
+		{"one at a time", 1, scheduler.Pace{Every: time.Second / limit}, 0, 490},
 		// A grant of n waits for n-1 free slots before it, so a mix wastes some of the budget.
-		{"one to three at a time", 3, store.Pace{Every: time.Second / limit}, 0, 380},
+		{"one to three at a time", 3, scheduler.Pace{Every: time.Second / limit}, 0, 380},
 		// Workers that wake up late, with reservations up to 2 s ahead, as the scheduler asks
 		// (3 % below the limit: 41.237 ms): the lateness costs nothing, and never more goes.
-		{"late, reserved ahead", 1, store.Pace{Every: 41237 * time.Microsecond, Ahead: 2 * time.Second}, 12 * time.Millisecond, 480},
+		{"late, reserved ahead", 1, scheduler.Pace{Every: 41237 * time.Microsecond, Ahead: 2 * time.Second}, 12 * time.Millisecond, 480},
 	} {
 		day++
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,7 +70,7 @@ func TestLimiterNeverExceedsAnySlidingSecond(t *testing.T) {
 				}
 				n := 1 + rng.IntN(tc.maxCost)
 				chat := string(rune('a' + rng.IntN(26))) // 26 chats: the chat limit rarely refuses
-				wait, granted, err := st.Allow(ctx, flows.Telegram, tc.pace, chat, store.Pace{Every: time.Millisecond}, n, now)
+				wait, granted, err := st.Allow(ctx, flows.Telegram, tc.pace, chat, scheduler.Pace{Every: time.Millisecond}, n, now)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +117,7 @@ func TestLimiterSpacesMessagesAndSaysHowLongToWait(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(chat string, n int, at time.Duration) time.Duration {
 		t.Helper()
-		wait, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second / 25}, chat, store.Pace{Every: time.Second}, n, t0.Add(at))
+		wait, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second / 25}, chat, scheduler.Pace{Every: time.Second}, n, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestLimiterGivesBackWhatTheOtherRefused(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	allow := func(perSecond int, chat string, at time.Duration) time.Duration {
 		t.Helper()
-		wait, _, err := st.Allow(ctx, flows.Discord, store.Pace{Every: time.Second / time.Duration(perSecond)}, chat, store.Pace{Every: time.Second}, 1, t0.Add(at))
+		wait, _, err := st.Allow(ctx, flows.Discord, scheduler.Pace{Every: time.Second / time.Duration(perSecond)}, chat, scheduler.Pace{Every: time.Second}, 1, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,10 +195,10 @@ func TestLimiterOnTheServerClock(t *testing.T) {
 	srv.RequireReal(t, "miniredis has no TIME in scripts")
 	st := store.New(srv.Client(), nil)
 	ctx := context.Background()
-	if w, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "x", store.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
+	if w, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second}, "x", scheduler.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
 		t.Fatalf("first: %v, %v", w, err)
 	}
-	w, _, err := st.Allow(ctx, flows.Telegram, store.Pace{Every: time.Second}, "y", store.Pace{Every: time.Second}, 1, time.Time{})
+	w, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second}, "y", scheduler.Pace{Every: time.Second}, 1, time.Time{})
 	if err != nil || w <= 900*time.Millisecond || w > time.Second {
 		t.Errorf("second within a second at 1/s: wait %v, %v (want just under 1 s)", w, err)
 	}

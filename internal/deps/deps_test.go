@@ -44,6 +44,9 @@ var rules = []struct {
 		"github.com/redis/go-redis/v9", "github.com/bwmarrin/discordgo", "github.com/go-telegram/bot",
 		"github.com/interlude-bot/interlude/store",
 	}, "the policy the adapters share knows no platform and no store; each adapter converts"},
+	{"github.com/interlude-bot/interlude/scheduler", []string{
+		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
+	}, "the dispatcher defines the Queue it needs, and the Claim and Pace it speaks; the store implements it"},
 	{"github.com/interlude-bot/interlude/internal/storeconf", []string{
 		"github.com/interlude-bot/interlude/store", "github.com/interlude-bot/interlude/flows",
 		"github.com/alicebob/miniredis/v2",

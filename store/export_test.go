@@ -7,15 +7,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interlude-bot/interlude/flows"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/interlude-bot/interlude/flows"
 )
 
 // FloorMessage does, with bare go-redis, the Redis work of handling one message and nothing
 // else: the pipelined read of the state and of the update id that [Store.Load] does, then the
 // save script of [Store.Save] with a ready record of stateSize bytes (and a history entry of
-// entrySize bytes when entrySize > 0). It returns the new revision. Benchmarks compare the
+// entrySize bytes when entrySize > 0). It returns the new revision. BenchmarkEngine compares the
 // engine with it: what the engine costs beyond it is decoding, deciding, encoding and sealing.
+// It is here, in a test file, because it reaches the store's keys and script and only the
+// benchmark needs it.
 func FloorMessage(ctx context.Context, rdb redis.UniversalClient, u flows.UserKey, updateID string, rev int64, stateSize, entrySize int) (int64, error) {
 	pipe := rdb.Pipeline()
 	pipe.HMGet(ctx, stateKey(u), "rev", "state")

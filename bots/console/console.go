@@ -177,7 +177,7 @@ func (a *Adapter) send(ctx context.Context, line string) {
 	}
 	outs, err := a.engine.Handle(ctx, in)
 	if err != nil {
-		a.log.Error("message not applied", "user", a.user.String(), "err", err)
+		a.log.Error("message not applied", "user", a.user.String(), "error", flows.ErrorKind(err))
 		msg := a.text(ctx, "not_saved", nil)
 		a.mu.Lock()
 		fmt.Fprintln(a.out, msg)

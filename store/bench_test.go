@@ -31,8 +31,7 @@ func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
 }
 
-// checkinScript is one weekly check-in as a client answers it (the same as the engine's own
-// benchmarks in flows/bench_test.go send).
+// checkinScript is one weekly check-in as a client answers it.
 var checkinScript = []string{"/checkin", "7", "calm",
 	"Talked to my sister about the move and it went better than I feared.",
 	"I noticed I held back when she asked how I really was.",
@@ -40,6 +39,7 @@ var checkinScript = []string{"/checkin", "7", "calm",
 
 type benchRig struct {
 	e     *flows.Engine
+	st    *store.Store
 	rdb   *redis.Client
 	hook  *countHook
 	users []flows.UserKey
@@ -67,7 +67,7 @@ func newBenchRig(b *testing.B, clients int) *benchRig {
 		b.Fatal(err)
 	}
 	e := flows.New(lib, st, flows.Options{Logger: slog.New(slog.DiscardHandler), Wakes: st, Deliveries: st})
-	r := &benchRig{e: e, rdb: rdb, hook: hook}
+	r := &benchRig{e: e, st: st, rdb: rdb, hook: hook}
 	ctx := context.Background()
 	for i := range clients {
 		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(500_000 + i))}

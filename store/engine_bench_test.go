@@ -1,4 +1,4 @@
-package flows_test
+package store_test
 
 import (
 	"context"
@@ -18,56 +18,12 @@ import (
 	"github.com/interlude-bot/interlude/store"
 )
 
-// checkinScript is one weekly check-in as a client answers it (BenchmarkEngine, in
-// store/bench_test.go, sends the same).
-var checkinScript = []string{"/checkin", "7", "calm",
-	"Talked to my sister about the move and it went better than I feared.",
-	"I noticed I held back when she asked how I really was.",
-	"The way I keep saying yes to everything"}
-
-type benchRig struct {
-	e     *flows.Engine
-	st    *store.Store
-	rdb   *redis.Client
-	users []flows.UserKey
-}
-
-func newBenchRig(b *testing.B, clients int) *benchRig {
-	b.Helper()
-	srv := redistest.Start(b)
-	opts, err := redis.ParseURL(srv.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	opts.PoolSize = 64
-	rdb := redis.NewClient(opts)
-	b.Cleanup(func() { rdb.Close() })
-	key := make([]byte, 32)
-	sealer, _ := store.NewSealer(key)
-	st := store.New(rdb, sealer)
-	lib, err := flows.Load("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := flows.New(lib, st, flows.Options{Logger: slog.New(slog.DiscardHandler), Wakes: st, Deliveries: st})
-	r := &benchRig{e: e, st: st, rdb: rdb}
-	ctx := context.Background()
-	for i := range clients {
-		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(500_000 + i))}
-		r.users = append(r.users, u)
-		for _, in := range []flows.Inbound{{User: u, Text: "/start"}, {User: u, Button: "q1.0"}, {User: u, Text: "Europe/Berlin"}, {User: u, Text: "later"}, {User: u, Text: "Sunday 19:00"}} {
-			if _, err := e.Handle(ctx, in); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	return r
-}
+// The engine's benchmarks on a real Redis: they share the rig of bench_test.go.
 
 // BenchmarkLatencyAt1000 sends 1,000 messages a second for five seconds, spread over clients,
 // and reports the p50 and p99 time to handle one.
 //
-//	go test -run '^$' -bench BenchmarkLatencyAt1000 -benchtime 1x ./flows/
+//	go test -run '^$' -bench BenchmarkLatencyAt1000 -benchtime 1x ./store/
 func BenchmarkLatencyAt1000(b *testing.B) {
 	const clients, rate, seconds = 500, 1000, 5
 	r := newBenchRig(b, clients)
@@ -108,7 +64,7 @@ func BenchmarkLatencyAt1000(b *testing.B) {
 // calendar months, as it would), with the same answers every week. B/client-varied is the
 // same with answers that differ from week to week (what the client wrote compresses less).
 //
-//	go test -run '^$' -bench BenchmarkMemoryPerClient -benchtime 1x ./flows/
+//	go test -run '^$' -bench BenchmarkMemoryPerClient -benchtime 1x ./store/
 func BenchmarkMemoryPerClient(b *testing.B) {
 	const clients = 1000
 	for range b.N {
@@ -176,7 +132,7 @@ func variedText(text string, seed int) string {
 func newBenchRigOn(b *testing.B, r *benchRig, clients int) *benchRig {
 	b.Helper()
 	ctx := context.Background()
-	out := &benchRig{e: r.e, st: r.st, rdb: r.rdb}
+	out := &benchRig{e: r.e, st: r.st, rdb: r.rdb, hook: r.hook}
 	for i := range clients {
 		u := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(700_000 + i))}
 		out.users = append(out.users, u)

@@ -26,23 +26,25 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 // update of the last batch was saved; an update that cannot be saved (Redis down) is retried
 // with backoff, never dropped.
 func (a *Adapter) Poll(ctx context.Context) error {
-	if _, err := a.bot.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
+	if err := a.call(ctx, func() error { _, err := a.bot.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); return err }); err != nil && ctx.Err() == nil {
 		a.log.Warn("telegram: deleteWebhook failed", "error", errKind(err))
 	}
 	var offset int64
 	var backoff wait.Backoff
 	for ctx.Err() == nil {
-		updates, err := a.getUpdates(ctx, offset)
+		// Through the shared request policy: on 429 it waits what Telegram asks.
+		var updates []*models.Update
+		err := a.call(ctx, func() error {
+			var err error
+			updates, err = a.getUpdates(ctx, offset)
+			return err
+		})
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
 			a.log.Warn("telegram: getUpdates failed", "error", errKind(err))
-			if tm := (*bot.TooManyRequestsError)(nil); errors.As(err, &tm) && tm.RetryAfter > 0 {
-				wait.Sleep(ctx, time.Duration(tm.RetryAfter)*time.Second) // what Telegram asks
-			} else {
-				backoff.Wait(ctx)
-			}
+			backoff.Wait(ctx)
 			continue
 		}
 		backoff.Reset()

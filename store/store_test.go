@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -149,6 +151,28 @@ func TestCompressedRecordsOpenAndShrink(t *testing.T) {
 	if _, err := s.Open(small, "tg:2"); !errors.Is(err, store.ErrCorrupt) {
 		t.Errorf("a compressed record opened for another client: %v", err)
 	}
+
+	// Decompressors are reused: one left broken by a damaged record, or shared by many
+	// goroutines, still opens every record as it was written.
+	plainStore := sealer(t, nil)
+	cut, _ := plainStore.SealCompressed(plain, "tg:1")
+	if _, err := plainStore.Open(cut[:len(cut)/2], "tg:1"); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("a cut compressed record: %v", err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			mine := bytes.Repeat([]byte(fmt.Sprintf("client %d wrote this; ", i)), 20+i)
+			for range 50 {
+				rec, _ := s.SealCompressed(mine, "tg:1")
+				if got, err := s.Open(rec, "tg:1"); err != nil || !bytes.Equal(got, mine) {
+					t.Errorf("goroutine %d: %q, %v", i, got, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 type countingObserver struct{ n atomic.Int64 }

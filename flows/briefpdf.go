@@ -63,14 +63,14 @@ func (t *turn) briefPDF(open []AgendaItem) {
 	if hasMood {
 		png, err := t.moodChart(entries, 12)
 		if err != nil {
-			t.e.log.Error("brief: mood chart", "user", t.user.String(), "err", err)
+			t.e.log.Error("brief: mood chart", "user", t.user.String(), "error", ErrorKind(err))
 		} else {
 			doc.Chart = png // the chart has its own title
 		}
 	}
 	pdf, err := brief.Render(doc)
 	if err != nil {
-		t.e.log.Error("brief: pdf", "user", t.user.String(), "err", err)
+		t.e.log.Error("brief: pdf", "user", t.user.String(), "error", ErrorKind(err))
 		return
 	}
 	t.out = append(t.out, Outbound{

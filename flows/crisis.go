@@ -89,7 +89,7 @@ func (e *Engine) crisisReply(ctx context.Context, in Inbound) []Outbound {
 		t.crisis()
 	})
 	if err != nil {
-		e.log.Error("crisis reply sent without the client's state", "err", err)
+		e.log.Error("crisis reply sent without the client's state", "error", ErrorKind(err))
 		return []Outbound{e.statelessCrisis(in)}
 	}
 	if len(outs) == 0 || !e.isCrisisText(outs[0].Text) {

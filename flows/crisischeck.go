@@ -35,7 +35,7 @@ func (e *Engine) unsure(ctx context.Context, in Inbound) []Outbound {
 		}
 	})
 	if err != nil {
-		e.log.Error("crisis question could not be kept; crisis reply instead", "err", err)
+		e.log.Error("crisis question could not be kept; crisis reply instead", "error", ErrorKind(err))
 		return e.crisisReply(ctx, in)
 	}
 	if escalate {

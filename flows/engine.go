@@ -96,7 +96,7 @@ func New(lib *Library, store Store, opts Options) *Engine {
 		c, err := LoadCrisis("")
 		if err != nil {
 			// The embedded data is checked by tests; this cannot happen in a released binary.
-			opts.Logger.Error("crisis path: embedded data does not load", "err", err)
+			opts.Logger.Error("crisis path: embedded data does not load", "err", err) // the embedded tables: no client text
 		}
 		opts.Crisis = c
 	}
@@ -224,7 +224,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		if t.erase && e.wakes != nil {
 			if err := e.wakes.ClearWakes(ctx, user); err != nil {
 				// The state is gone: a leftover wake-up finds nothing to send.
-				e.log.Warn("erase: wake-ups not cleared", "user", user.String(), "err", err)
+				e.log.Warn("erase: wake-ups not cleared", "user", user.String(), "error", ErrorKind(err))
 			}
 		}
 		return t.out, nil

@@ -66,7 +66,7 @@ func (t *turn) history() {
 	if png, err := t.moodChart(entries, 12); err == nil {
 		out.Image = &File{Name: "mood-" + t.now.Format("2006-01-02") + ".png", MIME: "image/png", Data: png}
 	} else {
-		t.e.log.Error("mood chart", "user", t.user.String(), "err", err)
+		t.e.log.Error("mood chart", "user", t.user.String(), "error", ErrorKind(err))
 	}
 	t.out = append(t.out, out)
 	t.reask()

@@ -133,7 +133,7 @@ func (t *turn) longView(span string) {
 	if png, err := t.moodChart(entries, weeks); err == nil {
 		out.Image = &File{Name: "mood-" + span + "-" + t.now.In(t.zone()).Format("2006-01-02") + ".png", MIME: "image/png", Data: png}
 	} else {
-		t.e.log.Error("mood chart", "user", t.user.String(), "err", err)
+		t.e.log.Error("mood chart", "user", t.user.String(), "error", ErrorKind(err))
 	}
 	t.out = append(t.out, out)
 }

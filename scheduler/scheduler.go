@@ -274,7 +274,7 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(cron.DiscardLogger))
 	c.Schedule(cron.Every(interval), cron.FuncJob(func() {
 		if _, err := d.Tick(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("scheduler tick", "err", err)
+			d.log.Error("scheduler tick", "error", flows.ErrorKind(err))
 		}
 	}))
 	c.Start()

@@ -17,28 +17,15 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/interlude-bot/interlude/bots/adapter"
 	"github.com/interlude-bot/interlude/flows"
 )
 
-// Engine is what the console needs from the conversation engine.
+// Engine is what the console needs from the conversation engine: what every adapter needs,
+// and the question a client was in the middle of when the console last stopped.
 type Engine interface {
-	Handle(ctx context.Context, in flows.Inbound) ([]flows.Outbound, error)
+	adapter.Engine
 	Resume(ctx context.Context, user flows.UserKey) ([]flows.Outbound, error)
-}
-
-// Texts is an optional ability of an Engine: the console's own words (banner, file notices)
-// in the client's language. Without it the console speaks English.
-type Texts interface {
-	Text(ctx context.Context, user flows.UserKey, hint, key string, vals map[string]string) string
-}
-
-// english are the console's own words for an engine without Texts.
-var english = map[string]string{
-	"console_banner":      "Interlude console. Type /start to begin, /help for help, /quit to leave.",
-	"console_log":         "Technical logs go to {path}.",
-	"console_file":        "[file saved: {path}]",
-	"console_file_failed": "(could not save {name}: {error})",
-	"not_saved":           "Sorry, I could not save that just now, so nothing changed. Please send it again in a moment.",
 }
 
 // Adapter talks to one client through a reader and a writer.
@@ -73,18 +60,9 @@ func (a *Adapter) Send(_ context.Context, user flows.UserKey, outs []flows.Outbo
 	return nil
 }
 
-// text is one of the console's own texts, in the client's language when the engine can say it.
+// text is one of the console's own texts, in the client's language.
 func (a *Adapter) text(ctx context.Context, key string, vals map[string]string) string {
-	if tx, ok := a.engine.(Texts); ok {
-		if s := tx.Text(ctx, a.user, a.hint, key, vals); s != "" {
-			return s
-		}
-	}
-	s := english[key]
-	for k, v := range vals {
-		s = strings.ReplaceAll(s, "{"+k+"}", v)
-	}
-	return s
+	return a.engine.Text(ctx, a.user, a.hint, key, vals)
 }
 
 // Option configures an Adapter.
@@ -118,10 +96,8 @@ func New(engine Engine, user flows.UserKey, in io.Reader, out io.Writer, opts ..
 // Run talks until the input ends, the client types /quit, or ctx is cancelled.
 func (a *Adapter) Run(ctx context.Context) error {
 	fmt.Fprintln(a.out, a.text(ctx, "console_banner", nil))
-	if tx, ok := a.engine.(Texts); ok {
-		if s := tx.Text(ctx, a.user, a.hint, "storage_line", nil); s != "" {
-			fmt.Fprintln(a.out, s)
-		}
+	if s := a.text(ctx, "storage_line", nil); s != "" {
+		fmt.Fprintln(a.out, s)
 	}
 	if a.logAt != "" {
 		fmt.Fprintln(a.out, a.text(ctx, "console_log", map[string]string{"path": a.logAt}))
@@ -175,16 +151,19 @@ func (a *Adapter) send(ctx context.Context, line string) {
 	if id, ok := a.button(line); ok {
 		in = flows.Inbound{User: a.user, Button: id, LanguageHint: a.hint}
 	}
-	outs, err := a.engine.Handle(ctx, in)
-	if err != nil {
-		a.log.Error("message not applied", "user", a.user.String(), "error", flows.ErrorKind(err))
-		msg := a.text(ctx, "not_saved", nil)
-		a.mu.Lock()
-		fmt.Fprintln(a.out, msg)
-		a.mu.Unlock()
-		return
+	// The client is at the terminal: what was not saved is theirs to send again, once told.
+	if err := adapter.Turn(ctx, a.engine, a.log, in, chat{a}); err != nil {
+		a.log.Error("console: message not saved", "user", a.user.String(), "error", flows.ErrorKind(err))
+		adapter.Notify(ctx, a.engine, in, chat{a}, adapter.NotSaved)
 	}
-	a.show(outs)
+}
+
+// chat is the console's client as an [adapter.Chat].
+type chat struct{ a *Adapter }
+
+func (c chat) Send(_ context.Context, outs []flows.Outbound) error {
+	c.a.show(outs)
+	return nil
 }
 
 // button maps a typed number or label to the id of a button of the last question.

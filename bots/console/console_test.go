@@ -3,6 +3,10 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +18,36 @@ import (
 	"github.com/interlude-bot/interlude/flows"
 )
 
-// recorder is an engine that records what it was given and answers with one question.
-type recorder struct{ got []flows.Inbound }
+// recorder is an engine that records what it was given and answers with one question, or
+// with err. Its words are the library's, in the language of the terminal.
+type recorder struct {
+	got []flows.Inbound
+	err error
+}
+
+var lib = func() *flows.Library {
+	l, err := flows.Load("")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+func (r *recorder) Library() *flows.Library                    { return lib }
+func (r *recorder) Block(context.Context, flows.UserKey) error { return nil }
+func (r *recorder) Text(_ context.Context, _ flows.UserKey, hint, key string, vals map[string]string) string {
+	s := lib.String(key, lib.LocaleFor(hint))
+	for k, v := range vals {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}
 
 func (r *recorder) Handle(_ context.Context, in flows.Inbound) ([]flows.Outbound, error) {
 	r.got = append(r.got, in)
+	if r.err != nil {
+		return nil, r.err
+	}
 	return []flows.Outbound{{
 		Text:    "Pick one",
 		Buttons: []flows.Button{{ID: "q1.0", Label: "Calm"}, {ID: "q1.1", Label: "Tired"}},
@@ -78,5 +107,36 @@ func TestPromptComesBackAfterAReminder(t *testing.T) {
 	_ = a.Send(context.Background(), flows.UserKey{Platform: flows.Console, ID: "other"}, []flows.Outbound{{Text: "not yours"}})
 	if out.Len() != 0 {
 		t.Errorf("another client's reminder shown: %q", out.String())
+	}
+}
+
+// TestWhatWasNotSavedIsSaid: when Redis is down the client is told, in their language, that
+// nothing changed and to send it again; a record that cannot be read is said as such (sending
+// again would not help), and neither error's text reaches the screen.
+func TestWhatWasNotSavedIsSaid(t *testing.T) {
+	user := flows.UserKey{Platform: flows.Console, ID: "me"}
+	for _, c := range []struct {
+		name, hint string
+		err        error
+		want       string
+	}{
+		{"redis down", "de_DE.UTF-8", fmt.Errorf("store: save: %w", &net.OpError{Op: "dial", Err: errors.New("connection refused")}), lib.String("not_saved", "de")},
+		{"unreadable", "en_GB.UTF-8", fmt.Errorf("state of console:me: %w", flows.ErrUnreadable), lib.String("unreadable", "en")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			a := console.New(&recorder{err: c.err}, user, strings.NewReader("ich bin müde\n"), &out,
+				console.WithFilesDir(t.TempDir()), console.WithLanguageHint(c.hint), console.WithLogger(slog.New(slog.DiscardHandler)))
+			if err := a.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got := out.String()
+			if c.want == "" || strings.Count(got, c.want) != 1 {
+				t.Errorf("want %q said once:\n%s", c.want, got)
+			}
+			if strings.Contains(got, "refused") || strings.Contains(got, "console:me") {
+				t.Errorf("the error's text reached the client:\n%s", got)
+			}
+		})
 	}
 }

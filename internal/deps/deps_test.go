@@ -44,6 +44,10 @@ var rules = []struct {
 		"github.com/redis/go-redis/v9", "github.com/bwmarrin/discordgo", "github.com/go-telegram/bot",
 		"github.com/interlude-bot/interlude/store",
 	}, "the policy the adapters share knows no platform and no store; each adapter converts"},
+	{"github.com/interlude-bot/interlude/bots/console", []string{
+		"github.com/redis/go-redis/v9", "github.com/bwmarrin/discordgo", "github.com/go-telegram/bot",
+		"github.com/interlude-bot/interlude/store",
+	}, "the console converts terminal lines like the other adapters convert platform events"},
 	{"github.com/interlude-bot/interlude/scheduler", []string{
 		"github.com/redis/go-redis/v9", "github.com/interlude-bot/interlude/store",
 	}, "the dispatcher defines the Queue it needs, and the Claim and Pace it speaks; the store implements it"},

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,7 +20,9 @@ import (
 var walks = flag.Int("walks", 10000, "random walks in TestRandomWalks")
 
 // TestRandomWalks sends random input (commands, buttons old and new, forged ids, text of every
-// kind) through every flow and checks after every message that the state is valid.
+// kind) through every flow and checks after every message that the state is valid. The walks
+// of 500 clients run on as many goroutines as there are cores, each client's walks in order on
+// one of them (so every walk meets the state its predecessors left, whatever the cores).
 func TestRandomWalks(t *testing.T) {
 	lib, err := flows.Load("")
 	if err != nil {
@@ -30,9 +35,10 @@ func TestRandomWalks(t *testing.T) {
 	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
 	e := flows.New(lib, store, flows.Options{Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }})
 	ctx := context.Background()
-	for w := range *walks {
+	const clients = 500
+	walk := func(w int) error {
 		rng := rand.New(rand.NewPCG(uint64(w), 42))
-		user := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(w % 500))}
+		user := flows.UserKey{Platform: flows.Telegram, ID: flows.UserID(strconv.Itoa(w % clients))}
 		var buttons []flows.Button
 		steps := 5 + rng.IntN(25)
 		for i := range steps {
@@ -65,59 +71,80 @@ func TestRandomWalks(t *testing.T) {
 				return e.Handle(ctx, in)
 			}()
 			if err != nil {
-				t.Fatalf("walk %d step %d (%+v): %v", w, i, in, err)
+				return fmt.Errorf("walk %d step %d (%+v): %v", w, i, in, err)
 			}
 			for _, o := range outs {
 				if o.Text == "" && o.File == nil && o.Image == nil {
-					t.Fatalf("walk %d step %d: empty message", w, i)
+					return fmt.Errorf("walk %d step %d: empty message", w, i)
 				}
 				// Answers keep up to 4,000 characters and the agenda up to 30 items, so a list of
 				// them may be long; adapters split it. This only catches a runaway message.
 				if len([]rune(o.Text)) > flows.MaxTextLen*40 {
-					t.Fatalf("walk %d step %d: message of %d characters: %.200q", w, i, len([]rune(o.Text)), o.Text)
+					return fmt.Errorf("walk %d step %d: message of %d characters: %.200q", w, i, len([]rune(o.Text)), o.Text)
 				}
 				for _, b := range o.Buttons {
 					if len(b.ID) > flows.MaxButtonBytes || b.Label == "" {
-						t.Fatalf("walk %d step %d: bad button %+v", w, i, b)
+						return fmt.Errorf("walk %d step %d: bad button %+v", w, i, b)
 					}
 				}
 				if len(o.Buttons) > 0 {
 					buttons = o.Buttons
 				}
 			}
-			checkState(t, lib, store, user, fmt.Sprintf("walk %d step %d", w, i))
+			if err := checkState(lib, store, user); err != nil {
+				return fmt.Errorf("walk %d step %d: %w", w, i, err)
+			}
 		}
+		return nil
 	}
+	lanes := runtime.GOMAXPROCS(0)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for lane := range lanes {
+		wg.Go(func() {
+			for w := 0; w < *walks && !failed.Load(); w++ {
+				if w%clients%lanes != lane {
+					continue
+				}
+				if err := walk(w); err != nil {
+					failed.Store(true)
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
-func checkState(t *testing.T, lib *flows.Library, store *memStore, user flows.UserKey, where string) {
-	t.Helper()
+// checkState says what is wrong with the state the client's last message left, if anything.
+func checkState(lib *flows.Library, store *memStore, user flows.UserKey) error {
 	snap, _ := store.Load(context.Background(), user, "")
 	if snap.State == nil {
-		return
+		return nil
 	}
 	st, err := flows.DecodeState(snap.State)
 	if err != nil {
-		t.Fatalf("%s: state does not decode: %v", where, err)
+		return fmt.Errorf("state does not decode: %v", err)
 	}
 	if st.Flow != "" {
 		f := lib.Flow(st.Flow)
 		if f == nil || f.Step(st.Step) == nil || !f.Step(st.Step).Waits() {
-			t.Fatalf("%s: state rests on %s/%s, which is not a waiting step", where, st.Flow, st.Step)
+			return fmt.Errorf("state rests on %s/%s, which is not a waiting step", st.Flow, st.Step)
 		}
 	}
 	if st.Consent == nil && (len(st.Vars) > 0 || len(st.Agenda) > 0 || st.Intention != "") {
-		t.Fatalf("%s: answers kept without consent: %+v", where, st)
+		return fmt.Errorf("answers kept without consent: %+v", st)
 	}
 	if st.Locale != "en" && st.Locale != "de" {
-		t.Fatalf("%s: locale %q", where, st.Locale)
+		return fmt.Errorf("locale %q", st.Locale)
 	}
 	if len(st.Agenda) > 30 {
-		t.Fatalf("%s: agenda of %d items", where, len(st.Agenda))
+		return fmt.Errorf("agenda of %d items", len(st.Agenda))
 	}
 	for k, v := range st.Vars {
 		if len([]rune(v)) > flows.DefaultMaxLen || strings.ContainsAny(v, "\x00\u202e") {
-			t.Fatalf("%s: answer %s is %d characters or holds control characters", where, k, len([]rune(v)))
+			return fmt.Errorf("answer %s is %d characters or holds control characters", k, len([]rune(v)))
 		}
 	}
+	return nil
 }

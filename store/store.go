@@ -117,15 +117,26 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 	}
 	// The latest history record, for a new entry to join (history.go): in the same round trip.
 	tail := pipe.LIndex(ctx, entriesKey(u), -1)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return flows.Snapshot{}, err
-	}
+	_, _ = pipe.Exec(ctx)
+	// Each command's own error: Exec names only the first, which is often the harmless "no
+	// such update" (redis.Nil) and would hide a failure of a command after it.
 	var snap flows.Snapshot
-	if seen != nil && seen.Err() == nil {
-		snap.Seen = true
+	if err := st.Err(); err != nil {
+		return flows.Snapshot{}, damaged(err, "state of "+u.String())
 	}
-	if tail.Err() == nil {
+	if seen != nil {
+		switch err := seen.Err(); {
+		case err == nil:
+			snap.Seen = true
+		case !errors.Is(err, redis.Nil):
+			return flows.Snapshot{}, damaged(err, "updates seen of "+u.String())
+		}
+	}
+	switch err := tail.Err(); {
+	case err == nil:
 		snap.Tail = []byte(tail.Val())
+	case !errors.Is(err, redis.Nil):
+		return flows.Snapshot{}, damaged(err, "history of "+u.String())
 	}
 	vals := st.Val()
 	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
@@ -140,6 +151,16 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 		snap.Rev, snap.State = rev, plain
 	}
 	return snap, nil
+}
+
+// damaged marks a key of the wrong type (written by hand, or by something else sharing the
+// database) as a record that cannot be read: retrying cannot help, and the client is told.
+// Other errors (Redis down) are returned as they are, to be retried.
+func damaged(err error, what string) error {
+	if redis.HasErrorPrefix(err, "WRONGTYPE") {
+		return fmt.Errorf("%s: %w (%w)", what, flows.ErrUnreadable, err)
+	}
+	return err
 }
 
 // saveScript applies a flows.Change atomically: it refuses a seen update (-1) and a stale

@@ -202,3 +202,31 @@ func TestObserverTimesCommandsAndPipelines(t *testing.T) {
 		}
 	}
 }
+
+// TestAKeyOfTheWrongTypeIsUnreadable: a client key that is not what the store writes (set by
+// hand, or by another program sharing the database) makes Load say the record cannot be read,
+// whichever of the three keys it is, instead of being mistaken for an empty history or an
+// unseen update, or retried as if Redis were down.
+func TestAKeyOfTheWrongTypeIsUnreadable(t *testing.T) {
+	srv := redistest.Start(t)
+	st := store.New(srv.Client(), sealer(t, key(1)))
+	ctx := context.Background()
+	for _, k := range []string{"state", "entries", "seen"} {
+		t.Run(k, func(t *testing.T) {
+			if err := st.Save(ctx, ana, flows.Change{State: []byte("state"), Entries: [][]byte{[]byte("entry")}, UpdateID: "u1", TTL: time.Hour}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Load(ctx, ana, "u2"); err != nil {
+				t.Fatalf("before the damage: %v", err)
+			}
+			name := "interlude:{tg:1001}:" + k
+			srv.Client().Del(ctx, name)
+			srv.Client().Set(ctx, name, "not a "+k, 0)
+			_, err := st.Load(ctx, ana, "u2")
+			if !errors.Is(err, flows.ErrUnreadable) {
+				t.Errorf("Load with a damaged %s key: %v, want ErrUnreadable", k, err)
+			}
+			srv.Client().FlushAll(ctx)
+		})
+	}
+}

@@ -142,7 +142,7 @@ func (s *Store) Load(ctx context.Context, u flows.UserKey, updateID string) (flo
 	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
 		rev, err := strconv.ParseInt(fmt.Sprint(vals[0]), 10, 64)
 		if err != nil {
-			return flows.Snapshot{}, fmt.Errorf("state revision: %w", err)
+			return flows.Snapshot{}, fmt.Errorf("state revision of %s: %w (%w)", u, flows.ErrUnreadable, err)
 		}
 		plain, err := s.seal.Open([]byte(fmt.Sprint(vals[1])), u.String())
 		if err != nil {

@@ -130,6 +130,22 @@ func TestUnreadableRecordIsToldOnceAndNotRetried(t *testing.T) {
 	}
 }
 
+// TestUntilSavedDropsWhatCannotBeRead: an event that fails because a record cannot be read
+// outside a turn (marking a client who blocked the bot, whose record is damaged) is dropped
+// after one try: retrying it would hold up every update after it, for good.
+func TestUntilSavedDropsWhatCannotBeRead(t *testing.T) {
+	tries := 0
+	err := UntilSaved(context.Background(), quiet, "test", &wait.Backoff{First: time.Microsecond, Max: time.Microsecond}, func() error {
+		if tries++; tries > 5 {
+			return nil
+		}
+		return fmt.Errorf("state of tg:1: %w", flows.ErrUnreadable)
+	})
+	if err != nil || tries != 1 {
+		t.Errorf("UntilSaved = %v after %d tries, want nil after 1", err, tries)
+	}
+}
+
 func TestClientWhoBlockedTheBotIsMarkedInactive(t *testing.T) {
 	e := &engine{outs: []flows.Outbound{{Text: "hi"}}}
 	c := &chat{sendErr: fmt.Errorf("telegram: %w", flows.ErrBlocked)}

@@ -96,9 +96,15 @@ func Turn(ctx context.Context, e Engine, log *slog.Logger, in flows.Inbound, cha
 	return nil
 }
 
+// Retry reports whether an event that failed with err may succeed if handled again: not when
+// a record cannot be read ([flows.ErrUnreadable]), which no retry mends.
+func Retry(err error) bool { return err != nil && !errors.Is(err, flows.ErrUnreadable) }
+
 // UntilSaved calls try until it returns nil or ctx ends, waiting after each failure as b says
-// (nil: 250 ms, doubling up to 30 s). It returns nil once saved, else try's last error. what
-// names the event in the log ("telegram: update 42").
+// (nil: 250 ms, doubling up to 30 s). It returns nil once saved, else try's last error. An
+// error because a record cannot be read ([flows.ErrUnreadable]) ends it at once, with nil:
+// trying again cannot help, and would hold up the events behind this one. what names the
+// event in the log ("telegram: update 42").
 func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Backoff, try func() error) error {
 	if b == nil {
 		b = &wait.Backoff{}
@@ -106,6 +112,10 @@ func UntilSaved(ctx context.Context, log *slog.Logger, what string, b *wait.Back
 	for {
 		err := try()
 		if err == nil {
+			return nil
+		}
+		if !Retry(err) {
+			log.Error(what+" dropped: a record cannot be read", "error", flows.ErrorKind(err))
 			return nil
 		}
 		if ctx.Err() != nil {

@@ -103,10 +103,17 @@ func (a *Adapter) Run(ctx context.Context) error {
 		fmt.Fprintln(a.out, a.text(ctx, "console_log", map[string]string{"path": a.logAt}))
 	}
 	fmt.Fprintln(a.out)
-	if outs, err := a.engine.Resume(ctx, a.user); err != nil {
-		return fmt.Errorf("resume: %w", err)
-	} else {
+	// The question the client was in the middle of, if any. Not reading it ends nothing: the
+	// client is told when their record cannot be read (/crisis still works), and otherwise
+	// starts as if there were none.
+	switch outs, err := a.engine.Resume(ctx, a.user); {
+	case err == nil:
 		a.show(outs)
+	case errors.Is(err, flows.ErrUnreadable):
+		a.log.Error("console: the client's record cannot be read", "user", a.user.String(), "error", flows.ErrorKind(err))
+		a.show([]flows.Outbound{{Text: a.text(ctx, adapter.Unreadable, nil)}})
+	default:
+		a.log.Error("console: the open question not read", "user", a.user.String(), "error", flows.ErrorKind(err))
 	}
 	lines := make(chan string)
 	errc := make(chan error, 1)

@@ -8,15 +8,11 @@ import (
 	"github.com/interlude-bot/interlude/flows"
 )
 
-// options are the slash command options: commands that take what they would ask for.
+// takesText are the commands that take what they would ask for as a slash command option,
+// named and described by the library strings "cmdarg_<command>_name" and "cmdarg_<command>".
 // Command names stay English in every language: the texts on every platform name them
 // (/checkin), and a German name would not be found by what they say.
-var options = map[string]struct{ name, nameDE, en, de string }{
-	"session":  {"when", "wann", "e.g. thu 18:30, every other tuesday 6:30pm, none", "z. B. Do 18:30, jeden zweiten Dienstag 18:30, keiner"},
-	"schedule": {"when", "wann", "e.g. sunday 19:00", "z. B. Sonntag 19:00"},
-	"timezone": {"zone", "zeitzone", "a city, a zone name or an offset", "eine Stadt, ein Zonenname oder eine Zeitverschiebung"},
-	"pause":    {"until", "bis", "e.g. 2027-01-06 or 2 weeks", "z. B. 6.1.2027 oder 2 Wochen"},
-}
+var takesText = map[string]bool{"session": true, "schedule": true, "timezone": true, "pause": true}
 
 func (a *Adapter) registerCommands(ctx context.Context) error {
 	lib := a.engine.Library()
@@ -35,12 +31,16 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 			Contexts:                 &contexts,
 			IntegrationTypes:         &integration,
 		}
-		if o, ok := options[c]; ok {
-			ode := map[discordgo.Locale]string{discordgo.German: o.de}
-			nde := map[discordgo.Locale]string{discordgo.German: o.nameDE}
+		if takesText[c] {
+			name, text := "cmdarg_"+c+"_name", "cmdarg_"+c
 			cmd.Options = []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: o.name, NameLocalizations: nde,
-				Description: o.en, DescriptionLocalizations: ode,
+				Type:              discordgo.ApplicationCommandOptionString,
+				Name:              lib.String(name, "en"),
+				NameLocalizations: map[discordgo.Locale]string{discordgo.German: lib.String(name, "de")},
+				Description:       lib.String(text, "en"),
+				DescriptionLocalizations: map[discordgo.Locale]string{
+					discordgo.German: lib.String(text, "de"),
+				},
 			}}
 		}
 		cmds = append(cmds, cmd)

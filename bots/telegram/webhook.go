@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/interlude-bot/interlude/bots/adapter"
 )
 
 // RegisterWebhook tells Telegram where to deliver updates.
@@ -42,7 +44,12 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad update", http.StatusBadRequest)
 		return
 	}
-	if err := a.handle(r.Context(), &u); err != nil {
+	switch err := a.handle(r.Context(), &u); {
+	case err == nil:
+	case !adapter.Retry(err):
+		// Delivered again, it would fail again, and hold up every update after it.
+		a.log.Error("telegram webhook: update dropped: a record cannot be read", "update", u.ID, "error", errKind(err))
+	default:
 		a.log.Warn("telegram webhook: update not saved; Telegram will deliver it again", "update", u.ID, "error", errKind(err))
 		http.Error(w, "not saved, try again", http.StatusServiceUnavailable)
 		return

@@ -70,7 +70,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 			// One replica polls (two pollers on a token get 409 Conflict); another takes
 			// over within the lease time if it dies.
 			el := leader.New(st, "telegram-poll", cfg.LeaseTTL, logger)
-			workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, tg.Poll) })
+			workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, byKind(tg.Poll)) })
 		}
 	}
 
@@ -85,7 +85,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 		defer dc.Close()
 		senders[flows.Discord] = dc
 		el := leader.New(st, "discord-gateway", cfg.LeaseTTL, logger)
-		workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, dc.Run) })
+		workers = append(workers, func(ctx context.Context) error { return el.Run(ctx, byKind(dc.Run)) })
 		ready = append(ready, func() bool { return !el.Leading() || dc.Connected() })
 		metrics.DiscordInvalidRequests(func() float64 { return float64(dc.InvalidRequests()) })
 	}
@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 	for _, run := range workers {
 		wg.Go(func() {
 			if err := run(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("worker stopped", "error", err.Error())
+				logger.Error("worker stopped", "error", flows.ErrorKind(err))
 			}
 		})
 	}
@@ -196,4 +196,16 @@ func observeReminder(o scheduler.Outcome) {
 		outcome = "error"
 	}
 	metrics.Reminders.WithLabelValues(string(o.Claim.Reminder), outcome).Inc()
+}
+
+// byKind runs work and returns its error as the error's kind ([flows.ErrorKind]) and type
+// only: the elector logs what its work returns, and a platform library's error may quote a
+// request or response body.
+func byKind(work func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := work(ctx); err != nil {
+			return fmt.Errorf("%s (%T)", flows.ErrorKind(err), err)
+		}
+		return nil
+	}
 }

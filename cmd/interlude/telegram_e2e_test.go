@@ -570,6 +570,21 @@ func TestTelegramUnreadableRecordDoesNotStallOthers(t *testing.T) {
 	r.expect(broken, "cannot read what I kept for you")
 	r.say(other, "/help")
 	r.expect(other, "What you can do")
+	// They block the bot: marking them inactive needs their record too. The update is
+	// dropped, not retried for ever, so the updates behind it still come through.
+	r.tg.Push(telegramtest.Kicked(broken))
+	r.say(other, "/help")
+	r.expect(other, "What you can do")
+	// A revision that is not a number is as unreadable as a damaged record.
+	const third = int64(333)
+	r.onboard(third)
+	if err := r.srv.Client().HSet(context.Background(), "interlude:{tg:333}:state", "rev", "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	r.say(third, "/help")
+	r.expect(third, "cannot read what I kept for you")
+	r.say(other, "/help")
+	r.expect(other, "What you can do")
 }
 
 // TestSIGTERMStopsCleanly: on SIGTERM the bot stops taking work, finishes, gives its polling

@@ -247,7 +247,9 @@ func (d *Dispatcher) handle(ctx context.Context, c Claim) {
 			return
 		}
 		o.Result, o.Err = Blocked, err
-		_ = d.queue.Done(ctx, c)
+		if err := d.queue.Done(ctx, c); err != nil {
+			d.log.Warn("claim of a client who blocked the bot not released; its lease will end", "user", c.User.String(), "error", flows.ErrorKind(err))
+		}
 		return
 	case errors.As(err, &rl):
 		retry(rl.RetryAfter, err)

@@ -147,9 +147,6 @@ func (s *Store) Finish(ctx context.Context, c scheduler.Claim, key string) error
 	return err
 }
 
-// Due counts the queued wake-ups (for metrics and tests).
-func (s *Store) Due(ctx context.Context) (int64, error) { return s.rdb.ZCard(ctx, dueKey()).Result() }
-
 // FirstTime reports whether this is the first time for (scope, id) within ttl, and marks it.
 func (s *Store) FirstTime(ctx context.Context, scope, id string, ttl time.Duration) (bool, error) {
 	return s.rdb.SetNX(ctx, markKey(scope, id), 1, ttl).Result()

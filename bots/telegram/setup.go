@@ -44,9 +44,6 @@ func (a *Adapter) SetUp(ctx context.Context) error {
 	return nil
 }
 
-// SetCommands is SetUp's older name.
-func (a *Adapter) SetCommands(ctx context.Context) error { return a.SetUp(ctx) }
-
 func (a *Adapter) setDescriptions(ctx context.Context, lib *flows.Library, loc, lang string) ([]string, error) {
 	var changed []string
 	want := lib.String("tg_description", loc)

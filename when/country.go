@@ -86,4 +86,3 @@ func CountryByName(s string) (string, bool) {
 	}
 	return "", false
 }
-

@@ -86,3 +86,12 @@ func CountryByName(s string) (string, bool) {
 	}
 	return "", false
 }
+
+// Zones returns the names of the tz database's zones, one per region of a country.
+func Zones() []string {
+	names := make([]string, len(zones))
+	for i, z := range zones {
+		names[i] = z.name
+	}
+	return names
+}

@@ -107,8 +107,10 @@ func Load(env Lookup) (*Config, error) {
 	}
 	if c.RedisURL != "" {
 		if _, err := storeconf.ParseRedisURL(c.RedisURL); err != nil {
-			// go-redis errors may quote the URL, and with it a password: say only what is wrong.
-			return nil, bad("INTERLUDE_REDIS_URL", "not a valid Redis URL (want redis://host:6379/0, rediss://…, unix:///path/to/redis.sock, redis+sentinel://…?master_name=… or redis+cluster://…)")
+			// storeconf's errors never quote the URL (and with it a password): they say only
+			// what is wrong, such as "a port must be a number from 1 to 65535".
+			what := strings.TrimPrefix(err.Error(), "redis URL: ")
+			return nil, bad("INTERLUDE_REDIS_URL", "%s (want redis://host:6379/0, rediss://…, unix:///path/to/redis.sock, redis+sentinel://…?master_name=… or redis+cluster://…)", what)
 		}
 	}
 	for _, u := range []struct{ name, val string }{

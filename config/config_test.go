@@ -33,6 +33,7 @@ func TestBadValuesNameTheVariableAndHideSecrets(t *testing.T) {
 	}{
 		{map[string]string{"INTERLUDE_REDIS_URL": "redis://:" + secret + "@host:notaport"}, "INTERLUDE_REDIS_URL: not a valid Redis URL"},
 		{map[string]string{"INTERLUDE_REDIS_URL": "mysql://" + secret}, "INTERLUDE_REDIS_URL: not a valid Redis URL"},
+		{map[string]string{"INTERLUDE_REDIS_URL": "redis://:" + secret + "@host:99999/0"}, "INTERLUDE_REDIS_URL: a port must be a number from 1 to 65535"},
 		{map[string]string{"INTERLUDE_LOG_LEVEL": "loud"}, `INTERLUDE_LOG_LEVEL: must be one of debug, info, warn, error, got "loud"`},
 		{map[string]string{"INTERLUDE_LOG_FORMAT": "xml"}, "INTERLUDE_LOG_FORMAT: must be text or json"},
 		{map[string]string{"INTERLUDE_ENCRYPTION_KEY": secret}, "INTERLUDE_ENCRYPTION_KEY: must be 32 bytes, base64-encoded"},

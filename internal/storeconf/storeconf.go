@@ -12,6 +12,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -42,11 +44,17 @@ func ParseRedisURL(rawURL string) (Redis, error) {
 		if err != nil {
 			return Redis{}, errors.New("redis URL: not a valid cluster URL")
 		}
+		if err := checkPorts(o.Addrs...); err != nil {
+			return Redis{}, err
+		}
 		return Redis{Cluster: o, Where: "cluster " + strings.Join(o.Addrs, ",")}, nil
 	case "redis+sentinel", "rediss+sentinel":
 		o, err := redis.ParseFailoverURL(strings.TrimSuffix(scheme, "+sentinel") + "://" + rest)
 		if err != nil || o.MasterName == "" {
 			return Redis{}, errors.New("redis URL: not a valid sentinel URL (it needs ?master_name=…)")
+		}
+		if err := checkPorts(o.SentinelAddrs...); err != nil {
+			return Redis{}, err
 		}
 		return Redis{Sentinel: o, Where: "sentinel " + o.MasterName + " via " + strings.Join(o.SentinelAddrs, ",")}, nil
 	}
@@ -57,8 +65,22 @@ func ParseRedisURL(rawURL string) (Redis, error) {
 	where := o.Addr
 	if o.Network == "unix" {
 		where = "unix://" + o.Addr
+	} else if err := checkPorts(o.Addr); err != nil {
+		return Redis{}, err
 	}
 	return Redis{Single: o, Where: where}, nil
+}
+
+// checkPorts refuses an address whose port no server can listen on: go-redis takes it, and
+// then fails every dial, for as long as the bot runs.
+func checkPorts(addrs ...string) error {
+	for _, a := range addrs {
+		_, port, err := net.SplitHostPort(a)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+			return errors.New("redis URL: a port must be a number from 1 to 65535")
+		}
+	}
+	return nil
 }
 
 // ParseKey decodes a base64 key of 32 bytes (standard or URL alphabet, padding optional).

@@ -51,6 +51,9 @@ func TestParseRedisURL(t *testing.T) {
 	for _, in := range []string{
 		"redis://:" + secret + "@host:notaport", "mysql://" + secret, "redis+sentinel://s1:26379",
 		"redis://h?" + secret + "=1", "redis+cluster://" + secret + "@c1:7000?nope=1", "unix://",
+		// Ports go-redis takes, and every dial then fails on, for ever.
+		"redis://:" + secret + "@h:99999/0", "redis://h:0", "redis+sentinel://s1:70000?master_name=m",
+		"redis+cluster://c1:7000?addr=c2:123456",
 	} {
 		_, err := storeconf.ParseRedisURL(in)
 		if err == nil {

@@ -96,7 +96,7 @@ func New(lib *Library, store Store, opts Options) *Engine {
 		c, err := LoadCrisis("")
 		if err != nil {
 			// The embedded data is checked by tests; this cannot happen in a released binary.
-			opts.Logger.Error("crisis path: embedded data does not load", "err", err) // the embedded tables: no client text
+			opts.Logger.Error("crisis path: embedded data does not load", "err", err)
 		}
 		opts.Crisis = c
 	}

@@ -198,14 +198,24 @@ func observeReminder(o scheduler.Outcome) {
 	metrics.Reminders.WithLabelValues(string(o.Claim.Reminder), outcome).Inc()
 }
 
-// byKind runs work and returns its error as the error's kind ([flows.ErrorKind]) and type
-// only: the elector logs what its work returns, and a platform library's error may quote a
-// request or response body.
+// byKind runs work and returns its error named by its kind ([flows.ErrorKind]) and type only:
+// the elector logs the text of what its work returns, and a platform library's error may quote
+// a request or response body. The error is still there to unwrap, so that its kind is found
+// again where the worker's end is logged.
 func byKind(work func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := work(ctx); err != nil {
-			return fmt.Errorf("%s (%T)", flows.ErrorKind(err), err)
+			return kindError{fmt.Sprintf("%s (%T)", flows.ErrorKind(err), err), err}
 		}
 		return nil
 	}
 }
+
+// kindError says only its kind, and unwraps to the error it names.
+type kindError struct {
+	kind  string
+	cause error
+}
+
+func (e kindError) Error() string { return e.kind }
+func (e kindError) Unwrap() error { return e.cause }

@@ -13,7 +13,8 @@ import (
 
 // TestOnRedisCluster runs the store's layout on a three-master cluster: month packs (the save
 // script and the pipelined read, one hash tag), the limiter (platform and chats under their own
-// tags, so on different masters, with the permit given back across them) and the pipeline that
+// tags, so on different masters: the chat asked for the platform's slot, the permit given back
+// across them) and the pipeline that
 // records a delivery under the client's tag and releases the claim under {sched}.
 func TestOnRedisCluster(t *testing.T) {
 	cl := redistest.StartCluster(t)
@@ -68,6 +69,9 @@ func TestOnRedisCluster(t *testing.T) {
 	if w, _, err := st.Allow(ctx, flows.Telegram, scheduler.Pace{Every: time.Second / 25}, "z", scheduler.Pace{Every: time.Second}, 1, time.Time{}); err != nil || w != 0 {
 		t.Errorf("on the server clock: %v, %v", w, err)
 	}
+	// A chat is counted at the slot the platform granted, on a master of its own (after the
+	// server's clock: this moves the platform's budget days ahead of it).
+	spacesAChatAtItsSlots(t, st, now.Add(time.Hour))
 
 	// A claim finished: the delivery recorded, the claim released, in one pipeline over two slots.
 	u := flows.UserKey{Platform: flows.Telegram, ID: "1"}

@@ -24,8 +24,9 @@ import (
 // A limiter may also grant a slot ahead of now, up to scheduler.Pace.Ahead (a reservation): the
 // caller waits for it and sends then. A worker that is told to come back when the slot is free
 // and wakes up late (a busy machine) loses that lateness from the budget for good; one that holds
-// a reservation loses nothing, since the slot's date is set when it is taken. The bound above is
-// on the slots' dates; a send leaves a little after its date, so a caller that must never put
+// a reservation loses nothing, since the slot's date is set when it is taken. The chat's limiter
+// is asked for the slot the platform's grants, not for now, so its bound too is on the slots'
+// dates; a send leaves a little after its date, so a caller that must never put
 // more than r into any second at the receiving end paces a little below r (the scheduler does:
 // see its headroom).
 //
@@ -33,25 +34,40 @@ import (
 // none and the script reads the Redis server's TIME, so that replicas whose clocks differ by a
 // few milliseconds still share one smooth budget.
 
-// gcraScript takes cost permits from one limiter, for now or for a slot up to ahead from now,
-// or says how long to wait before asking again.
-// KEYS: limiter. ARGV: now µs ("" for the server's clock), interval µs, cost, ahead µs.
-// Returns {1, TAT after the grant, TAT before it, µs until the slot} or {0, wait µs, 0, 0}.
+// gcraScript takes cost permits from each of its limiters (the platform's, then the chat's) for
+// one slot: now, or up to the first limiter's ahead from now, or a slot given (one another call
+// granted). It takes them from all or from none, and otherwise says how long to wait before
+// asking again. The slot is the moment the messages leave, so that is what every limiter
+// counts.
+// KEYS: the limiters. ARGV: now µs ("" for the server's clock), the slot µs ("" for the first
+// free one), then interval µs, cost and ahead µs for each key.
+// Returns {1, first key's TAT after the grant, and before it, µs until the slot, the slot µs}
+// or {0, wait µs, 0, 0, 0}.
 var gcraScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 if now == nil then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-local interval = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local ahead = tonumber(ARGV[4])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(tat + (cost - 1) * interval, now)
-if at - now > ahead then return {0, at - now - ahead, 0, 0} end
-local new = at + cost * interval
-redis.call('SET', KEYS[1], string.format('%d', new), 'PX', math.ceil((new - now) / 1000) + 60000)
-return {1, new, tat, at - now}
+local at = tonumber(ARGV[2])
+local tats, takes = {}, {}
+for i, key in ipairs(KEYS) do
+  local interval, cost, ahead = tonumber(ARGV[3*i]), tonumber(ARGV[3*i+1]), tonumber(ARGV[3*i+2])
+  local tat = tonumber(redis.call('GET', key) or '0')
+  local free = tat + (cost - 1) * interval
+  if at == nil then
+    at = math.max(free, now)
+    if at - now > ahead then return {0, at - now - ahead, 0, 0, 0} end
+  elseif free > at then
+    return {0, math.max(1, free - now), 0, 0, 0}
+  end
+  tats[i], takes[i] = tat, cost * interval
+end
+for i, key in ipairs(KEYS) do
+  local new = at + takes[i]
+  redis.call('SET', key, string.format('%d', new), 'PX', math.ceil(math.max(new - now, 0) / 1000) + 60000)
+end
+return {1, at + takes[1], tats[1], at - now, at}
 `)
 
 // refundScript gives back the permits of a grant, if no other grant came after it (the TAT is
@@ -71,71 +87,61 @@ return 1
 // wait has passed (0 unless a scheduler.Pace allows slots ahead); refused, the caller asks again
 // after wait.
 //
-// The two limiters live under their own hash tags (all chats of a platform must not share one
-// Cluster slot), so they are two script calls; they go out in one pipeline, one round trip. When
-// one grants and the other refuses, the grant is given back (a second round trip, only then):
-// see refundScript.
+// Both limiters count the slot the platform grants, since that is when the messages leave.
+// (Asked for now instead, a chat whose first message waited 1.5 s for the platform could be
+// granted a second one a second after asking, half a second after the first went out.) On one
+// server that is one script call over both keys. On a Cluster the two live under their own hash
+// tags (all chats of a platform must not share one slot), so there it is two calls, one after
+// the other: the platform's grants a slot and the chat's is asked for that very slot; when the
+// chat refuses, the platform's grant is given back (a third round trip, only then): see
+// refundScript.
 func (s *Store) Allow(ctx context.Context, p flows.Platform, platform scheduler.Pace, chat string, perChat scheduler.Pace, n int, now time.Time) (wait time.Duration, granted bool, err error) {
-	if n < 1 {
-		n = 1
-	}
+	n = max(n, 1)
 	at := ""
 	if !now.IsZero() {
 		at = itoa(now.UnixMicro())
 	}
-	keys := []string{rateKey(p, ""), rateKey(p, chat)}
-	paces := []scheduler.Pace{platform, perChat}
-	intervals, costs, aheads := make([]int64, 2), make([]int, 2), make([]int64, 2)
-	for i, pc := range paces {
-		intervals[i] = micros(pc.Every)
+	limiter := func(pc scheduler.Pace) []any {
 		// No grant of more than a second's worth: it could never be granted.
-		costs[i] = min(n, max(1, int(time.Second/max(pc.Every, 1))))
-		aheads[i] = max(0, pc.Ahead.Microseconds())
+		cost := min(n, max(1, int(time.Second/max(pc.Every, 1))))
+		return []any{micros(pc.Every), cost, max(0, pc.Ahead.Microseconds())}
 	}
-	pipe := s.rdb.Pipeline()
-	cmds := make([]*redis.Cmd, len(keys))
-	for i := range keys {
-		cmds[i] = gcraScript.EvalSha(ctx, pipe, []string{keys[i]}, at, intervals[i], costs[i], aheads[i])
-	}
-	_, _ = pipe.Exec(ctx)
-	for i, c := range cmds {
-		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
-			// Not loaded yet on that server (on a Cluster, each master loads it on first use):
-			// this one again, with the script itself. The other one is not repeated, as it
-			// has taken its permits.
-			cmds[i] = gcraScript.Eval(ctx, s.rdb, []string{keys[i]}, at, intervals[i], costs[i], aheads[i])
-		}
-	}
-	var refused, slot time.Duration
-	tats, before := make([]int64, 2), make([]int64, 2)
-	ok := true
-	for i, c := range cmds {
-		res, err := c.Int64Slice()
-		if err != nil {
+	chatPace := limiter(scheduler.Pace{Every: perChat.Every}) // only ever asked for the platform's slot
+	keys := []string{rateKey(p, ""), rateKey(p, chat)}
+	if _, cluster := s.rdb.(*redis.ClusterClient); !cluster {
+		res, err := limiterAnswer(gcraScript.Run(ctx, s.rdb, keys, append(append([]any{at, ""}, limiter(platform)...), chatPace...)...))
+		switch {
+		case err != nil:
 			return 0, false, err
+		case res[0] == 0:
+			return time.Duration(res[1]) * time.Microsecond, false, nil
 		}
-		if len(res) != 4 {
-			return 0, false, errors.New("store: limiter script answered badly")
-		}
-		if res[0] == 1 {
-			tats[i], before[i] = res[1], res[2]
-			slot = max(slot, time.Duration(res[3])*time.Microsecond)
-		} else {
-			ok = false
-			refused = max(refused, time.Duration(res[1])*time.Microsecond)
-		}
+		return time.Duration(res[3]) * time.Microsecond, true, nil
 	}
-	if ok {
-		return slot, true, nil
+	res, err := limiterAnswer(gcraScript.Run(ctx, s.rdb, keys[:1], append([]any{at, ""}, limiter(platform)...)...))
+	if err != nil || res[0] == 0 {
+		return time.Duration(res[1]) * time.Microsecond, false, err
 	}
-	for i := range keys {
-		if tats[i] != 0 {
-			if err := refundScript.Run(ctx, s.rdb, []string{keys[i]}, tats[i], before[i]).Err(); err != nil {
-				return refused, false, err
-			}
-		}
+	chatRes, err := limiterAnswer(gcraScript.Run(ctx, s.rdb, keys[1:], append([]any{at, res[4]}, chatPace...)...))
+	if err == nil && chatRes[0] == 1 {
+		return time.Duration(res[3]) * time.Microsecond, true, nil
 	}
-	return refused, false, nil
+	if rerr := refundScript.Run(ctx, s.rdb, keys[:1], res[1], res[2]).Err(); err == nil {
+		err = rerr
+	}
+	return time.Duration(chatRes[1]) * time.Microsecond, false, err
+}
+
+// limiterAnswer reads gcraScript's answer: never nil, so that a failed call's wait reads as 0.
+func limiterAnswer(c *redis.Cmd) ([]int64, error) {
+	res, err := c.Int64Slice()
+	switch {
+	case err != nil:
+		return make([]int64, 5), err
+	case len(res) != 5:
+		return make([]int64, 5), errors.New("store: limiter script answered badly")
+	}
+	return res, nil
 }
 
 // micros is d in µs, at least 1.

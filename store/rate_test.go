@@ -151,10 +151,57 @@ func TestLimiterSpacesMessagesAndSaysHowLongToWait(t *testing.T) {
 	}
 }
 
-// TestLimiterGivesBackWhatTheOtherRefused: when the chat's limit refuses, the platform's permit
-// taken in the same round trip is given back, so another chat may use that slot; and the other
-// way round.
-func TestLimiterGivesBackWhatTheOtherRefused(t *testing.T) {
+// TestLimiterSpacesAChatAtItsSlots: a chat's budget counts the moment its messages leave (their
+// slot, which the platform may set seconds ahead), not the moment they were asked for. A chat
+// whose first message waited for the platform gets its second no sooner than a second after the
+// first left, even when the platform is free again by then.
+func TestLimiterSpacesAChatAtItsSlots(t *testing.T) {
+	srv := redistest.Start(t)
+	spacesAChatAtItsSlots(t, store.New(srv.Client(), nil), time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC))
+}
+
+// spacesAChatAtItsSlots is TestLimiterSpacesAChatAtItsSlots on st (a single server's or a
+// Cluster's) from t0 on.
+func spacesAChatAtItsSlots(t *testing.T, st *store.Store, t0 time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	platform := scheduler.Pace{Every: 500 * time.Millisecond, Ahead: 2 * time.Second}
+	slot := func(chat string, at time.Duration) (time.Duration, bool) {
+		t.Helper()
+		wait, granted, err := st.Allow(ctx, flows.Telegram, platform, chat, scheduler.Pace{Every: time.Second}, 1, t0.Add(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at + wait, granted
+	}
+	// Three other chats take the platform's slots at 0, 0.5 and 1 s: chat a's first goes at 1.5 s.
+	for _, c := range []string{"x", "y", "z"} {
+		slot(c, 0)
+	}
+	if s, ok := slot("a", 0); !ok || s != 1500*time.Millisecond {
+		t.Fatalf("chat a's first: slot %v (granted %v), want 1.5s", s, ok)
+	}
+	// At 1 s chat a asks again; the platform's next slot is 2 s, half a second after a's first.
+	s, ok := slot("a", time.Second)
+	if ok {
+		t.Fatalf("chat a's second granted for %v, %v after its first left (the chat's limit is 1 a second)", s, s-1500*time.Millisecond)
+	}
+	if s != 2500*time.Millisecond {
+		t.Errorf("chat a refused at 1 s: told to come back at %v, want 2.5s (a second after its first left)", s)
+	}
+	// The refused platform slot was given back: another chat takes it.
+	if s, ok := slot("b", time.Second); !ok || s != 2*time.Second {
+		t.Errorf("chat b at 1 s: slot %v (granted %v), want 2s (the slot chat a gave back)", s, ok)
+	}
+	if s, ok := slot("a", 2500*time.Millisecond); !ok || s != 2500*time.Millisecond {
+		t.Errorf("chat a at 2.5 s: slot %v (granted %v), want 2.5s", s, ok)
+	}
+}
+
+// TestLimiterKeepsWhatTheOtherRefused: when the chat's limit refuses, the platform's slot is
+// not used up (on one server it is never taken; on a Cluster it is given back), so another chat
+// may use it; when the platform refuses, the chat's budget is not touched.
+func TestLimiterKeepsWhatTheOtherRefused(t *testing.T) {
 	srv := redistest.Start(t)
 	st := store.New(srv.Client(), nil)
 	ctx := context.Background()
@@ -178,13 +225,13 @@ func TestLimiterGivesBackWhatTheOtherRefused(t *testing.T) {
 	if w := allow(2, "b", 500*time.Millisecond); w != 0 {
 		t.Errorf("chat b at 500 ms after chat a was refused: wait %v, want 0 (the permit given back)", w)
 	}
-	// The platform refuses chat c at 700 ms (next slot 1 s); chat c's own permit is given back, so
-	// at 1 s chat c goes.
+	// The platform refuses chat c at 700 ms (next slot 1 s); chat c's own budget is not touched
+	// (the chat is asked only for a slot the platform granted), so at 1 s chat c goes.
 	if w := allow(2, "c", 700*time.Millisecond); w != 300*time.Millisecond {
 		t.Errorf("chat c at 700 ms: wait %v, want 300ms", w)
 	}
 	if w := allow(2, "c", time.Second); w != 0 {
-		t.Errorf("chat c at 1 s: wait %v, want 0 (its chat permit given back at 700 ms)", w)
+		t.Errorf("chat c at 1 s: wait %v, want 0 (its chat budget untouched at 700 ms)", w)
 	}
 }
 

@@ -41,8 +41,11 @@ import (
 // counts.
 // KEYS: the limiters. ARGV: now µs ("" for the server's clock), the slot µs ("" for the first
 // free one), then interval µs, cost and ahead µs for each key.
-// Returns {1, first key's TAT after the grant, and before it, µs until the slot, the slot µs}
-// or {0, wait µs, 0, 0, 0}.
+// Returns {1, first key's TAT after the grant, and before it, µs until the slot, the slot µs},
+// or refused {0, wait µs, 0, 0, 0}, or refused for a slot {0, µs from the slot until this key
+// is free, 0, µs until the slot, 0}: the wait is the sum of the two, and on a Cluster the
+// caller adds its own µs until the slot instead (from the platform's clock: a chat's master
+// may read a clock a few ms off, and its "free in −2 ms" would have the caller ask again at once).
 var gcraScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 if now == nil then
@@ -59,7 +62,7 @@ for i, key in ipairs(KEYS) do
     at = math.max(free, now)
     if at - now > ahead then return {0, at - now - ahead, 0, 0, 0} end
   elseif free > at then
-    return {0, math.max(1, free - now), 0, 0, 0}
+    return {0, math.max(1, free - at), 0, at - now, 0}
   end
   tats[i], takes[i] = tat, cost * interval
 end
@@ -114,7 +117,7 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform scheduler.
 		case err != nil:
 			return 0, false, err
 		case res[0] == 0:
-			return time.Duration(res[1]) * time.Microsecond, false, nil
+			return time.Duration(res[1]+res[3]) * time.Microsecond, false, nil
 		}
 		return time.Duration(res[3]) * time.Microsecond, true, nil
 	}
@@ -129,7 +132,7 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform scheduler.
 	if rerr := refundScript.Run(ctx, s.rdb, keys[:1], res[1], res[2]).Err(); err == nil {
 		err = rerr
 	}
-	return time.Duration(chatRes[1]) * time.Microsecond, false, err
+	return time.Duration(chatRes[1]+res[3]) * time.Microsecond, false, err
 }
 
 // limiterAnswer reads gcraScript's answer: never nil, so that a failed call's wait reads as 0.

@@ -161,22 +161,24 @@ func TestLimiterSpacesAChatAtItsSlots(t *testing.T) {
 }
 
 // spacesAChatAtItsSlots is TestLimiterSpacesAChatAtItsSlots on st (a single server's or a
-// Cluster's) from t0 on.
+// Cluster's) from t0 on, with the console's budget (which no other test touches).
 func spacesAChatAtItsSlots(t *testing.T, st *store.Store, t0 time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	platform := scheduler.Pace{Every: 500 * time.Millisecond, Ahead: 2 * time.Second}
 	slot := func(chat string, at time.Duration) (time.Duration, bool) {
 		t.Helper()
-		wait, granted, err := st.Allow(ctx, flows.Telegram, platform, chat, scheduler.Pace{Every: time.Second}, 1, t0.Add(at))
+		wait, granted, err := st.Allow(ctx, flows.Console, platform, chat, scheduler.Pace{Every: time.Second}, 1, t0.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return at + wait, granted
 	}
 	// Three other chats take the platform's slots at 0, 0.5 and 1 s: chat a's first goes at 1.5 s.
-	for _, c := range []string{"x", "y", "z"} {
-		slot(c, 0)
+	for i, c := range []string{"x", "y", "z"} {
+		if s, ok := slot(c, 0); !ok || s != time.Duration(i)*500*time.Millisecond {
+			t.Fatalf("chat %s: slot %v (granted %v), want %v", c, s, ok, time.Duration(i)*500*time.Millisecond)
+		}
 	}
 	if s, ok := slot("a", 0); !ok || s != 1500*time.Millisecond {
 		t.Fatalf("chat a's first: slot %v (granted %v), want 1.5s", s, ok)

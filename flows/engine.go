@@ -115,20 +115,31 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Outbound, error) {
 	// rather not say] under the crisis question must work without Redis too.
 	tier := e.check(in.Text + "\n" + cleanText(in.Caption))
 	cmd, _, _ := strings.Cut(strings.ToLower(in.Text), " ")
+	// The crisis path never fails (nothing is retried), so what takes it is counted at once.
 	switch {
 	case tier == safety.TierDirect, cmd == "/crisis":
+		e.received(in)
 		return e.crisisReply(ctx, in), nil
 	case isHelpButton(in.Button):
+		e.received(in)
 		e.opts.Observer.CrisisEvent(map[bool]string{true: "answer_yes", false: "answer_rather_not"}[strings.HasPrefix(in.Button, checkYes)])
 		return e.crisisReply(ctx, in), nil
 	case tier == safety.TierUnsure:
+		e.received(in)
 		return e.unsure(ctx, in), nil
 	}
 	if in.Edited {
 		// An edit never changes an answer that was already kept; it is only read for risk.
 		return nil, nil
 	}
-	return e.apply(ctx, in.User, in.UpdateID, func(t *turn) { t.handle(in) })
+	return e.apply(ctx, in.User, in.UpdateID, func(t *turn) { t.in = &in; t.handle(in) })
+}
+
+// received tells the observer of a message or press taken in (an edit is not one).
+func (e *Engine) received(in Inbound) {
+	if !in.Edited {
+		e.opts.Observer.Received(in.User.Platform.Name())
+	}
 }
 
 // Start starts a flow for a client on the bot's own initiative (the scheduler does this).
@@ -209,6 +220,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 				}
 			}
 			if change == nil {
+				t.taken()
 				return t.out, nil
 			}
 			err = e.store.Save(ctx, user, *change)
@@ -221,6 +233,7 @@ func (e *Engine) apply(ctx context.Context, user UserKey, updateID string, fn fu
 		case err != nil:
 			return nil, fmt.Errorf("save state: %w", err)
 		}
+		t.taken()
 		if t.erase && e.wakes != nil {
 			if err := e.wakes.ClearWakes(ctx, user); err != nil {
 				// The state is gone: a leftover wake-up finds nothing to send.

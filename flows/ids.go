@@ -22,3 +22,14 @@ type UserKey struct {
 
 // String renders the key as "platform:id", the form used in Redis hash tags and logs.
 func (k UserKey) String() string { return string(k.Platform) + ":" + string(k.ID) }
+
+// Name is the platform's full name ("telegram"), as the metrics label it.
+func (p Platform) Name() string {
+	switch p {
+	case Telegram:
+		return "telegram"
+	case Discord:
+		return "discord"
+	}
+	return string(p)
+}

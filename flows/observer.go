@@ -4,6 +4,10 @@ package flows
 // client's id or anything a client wrote: only flow names and crisis-path events. The metrics
 // package implements it; the engine links no metrics library of its own.
 type Observer interface {
+	// Received is called once for each message or button press from a client that the engine
+	// has taken in (kept, or answered on the crisis path): not again when it is handled again
+	// after a failure or delivered twice, and not for an edit. platform is its Platform.Name.
+	Received(platform string)
 	// FlowStarted is called when a conversation starts.
 	FlowStarted(flow string)
 	// FlowEnded is called when it ends: complete, or left before the end.
@@ -18,6 +22,7 @@ var CrisisEvents = []string{"reply", "question", "answer_yes", "answer_no", "ans
 
 type noObserver struct{}
 
+func (noObserver) Received(string)        {}
 func (noObserver) FlowStarted(string)     {}
 func (noObserver) FlowEnded(string, bool) {}
 func (noObserver) CrisisEvent(string)     {}

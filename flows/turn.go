@@ -36,6 +36,15 @@ type turn struct {
 	declined bool
 	// started means a flow was started in this turn.
 	started bool
+	// in is the client's message or press the turn handles (nil for the bot's own turns).
+	in *Inbound
+}
+
+// taken is called once the turn is kept: the client's message, if it handled one, is counted.
+func (t *turn) taken() {
+	if t.in != nil {
+		t.e.received(*t.in)
+	}
 }
 
 // wakeChanges says which wake-ups the turn sets and drops, and whether there are any to write.

@@ -15,8 +15,9 @@ import (
 var Registry = prometheus.NewRegistry()
 
 var (
-	// Inbound counts messages and button presses from clients, by platform.
-	Inbound = counter("interlude_inbound_messages_total", "Messages and button presses received from clients.", "platform")
+	// Inbound counts messages and button presses from clients, by platform, each once (the
+	// engine reports them: see Engine.Received).
+	Inbound = counter("interlude_inbound_messages_total", "Messages and button presses received from clients, each counted once (not again when redelivered or retried).", "platform")
 	// Outbound counts messages sent to clients, by platform.
 	Outbound = counter("interlude_outbound_messages_total", "Messages sent to clients.", "platform")
 	// SendErrors counts failed sends, by platform and kind (SendErrorKinds).
@@ -59,6 +60,9 @@ func init() {
 // Engine counts what the conversation engine reports (it implements flows.Observer without
 // importing it: the engine links no metrics library, and metrics no engine).
 type Engine struct{}
+
+// Received counts a message or button press from a client, once.
+func (Engine) Received(platform string) { Inbound.WithLabelValues(platform).Inc() }
 
 // FlowStarted counts a conversation started.
 func (Engine) FlowStarted(flow string) { FlowsStarted.WithLabelValues(flow).Inc() }

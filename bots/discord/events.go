@@ -9,7 +9,6 @@ import (
 	"github.com/interlude-bot/interlude/bots/adapter"
 	"github.com/interlude-bot/interlude/flows"
 	"github.com/interlude-bot/interlude/internal/wait"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // ack acknowledges an interaction; it returns whether there is work left to do.
@@ -48,7 +47,6 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
 		return
 	}
-	metrics.Inbound.WithLabelValues("discord").Inc()
 	in := flows.Inbound{User: userKey(m.Author.ID), UpdateID: "dc:" + m.ID, Text: m.Content}
 	a.converse(in, channel{a: a, id: m.ChannelID})
 }
@@ -69,7 +67,6 @@ func (a *Adapter) onEdit(m *discordgo.MessageUpdate) {
 // wants an answer within 3 s; see ack).
 func (a *Adapter) onInteraction(i *discordgo.InteractionCreate) {
 	user := interactionUser(i)
-	metrics.Inbound.WithLabelValues("discord").Inc()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		data := i.ApplicationCommandData()

@@ -9,7 +9,6 @@ import (
 
 	"github.com/interlude-bot/interlude/bots/adapter"
 	"github.com/interlude-bot/interlude/flows"
-	"github.com/interlude-bot/interlude/metrics"
 )
 
 // groupNoticeTTL is how long a group is not told again that the bot talks only in private.
@@ -39,7 +38,6 @@ func (a *Adapter) handle(ctx context.Context, u *models.Update) error {
 		a.answerCallback(ctx, u.CallbackQuery.ID, adapter.Say(a.engine, in.LanguageHint, adapter.PrivateOnly))
 		return nil
 	}
-	metrics.Inbound.WithLabelValues("telegram").Inc()
 	return adapter.Turn(ctx, a.engine, a.log, in, chat{a: a, id: id, press: u.CallbackQuery})
 }
 

@@ -99,10 +99,10 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 
 	var platforms []string // as the adapters label their metrics
 	if cfg.TelegramToken != "" {
-		platforms = append(platforms, "telegram")
+		platforms = append(platforms, flows.Telegram.Name())
 	}
 	if cfg.DiscordToken != "" {
-		platforms = append(platforms, "discord")
+		platforms = append(platforms, flows.Discord.Name())
 	}
 	metrics.BuildInfo(buildVersion())
 	metrics.Prepare(metrics.Series{Platforms: platforms, Flows: engine.Library().FlowIDs(), Reminders: []string{

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"html"
 	"image/png"
+	"io"
 	"net"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -73,6 +76,23 @@ func startTelegramWith(t *testing.T, tg *telegramtest.Server, srv *redistest.Ser
 	r.proc = startProc(t, r.env, "run")
 	r.waitReady()
 	return r
+}
+
+// inbound is what the bot's /metrics says of interlude_inbound_messages_total on Telegram.
+func (r *tgRig) inbound() int {
+	r.t.Helper()
+	resp, err := http.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`(?m)^interlude_inbound_messages_total\{platform="telegram"\} (\d+)$`).FindSubmatch(body)
+	if m == nil {
+		r.t.Fatalf("/metrics has no inbound count for Telegram:\n%s", body)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
 
 func (r *tgRig) waitReady() {
@@ -297,7 +317,7 @@ func TestTelegramRoughWeather(t *testing.T) {
 	r.expect(bo, "What you can do")
 
 	// The same update delivered twice changes nothing and is answered once.
-	before := len(r.tg.Sent(bo))
+	before, counted := len(r.tg.Sent(bo)), r.inbound()
 	u := telegramtest.PrivateText(bo, "/checkin")
 	u.UpdateID = 99_000
 	r.tg.Push(u)
@@ -308,6 +328,10 @@ func TestTelegramRoughWeather(t *testing.T) {
 	r.expect(bo, "What you can do")
 	if n := len(r.tg.Sent(bo)) - before; n != 3 {
 		t.Errorf("%d messages for a duplicated update and /help, want 3", n)
+	}
+	// And the operator's count of messages from clients counts it once too.
+	if n := r.inbound() - counted; n != 2 {
+		t.Errorf("interlude_inbound_messages_total rose by %d for a duplicated update and /help, want 2", n)
 	}
 	r.say(bo, "/cancel")
 	r.expect(bo, "Stopped here") // still at the first question: the duplicate started nothing new

@@ -173,6 +173,7 @@ func (t *turn) fire(k Reminder) Fired {
 		// The client is in the middle of something, or another reminder has just started a
 		// conversation: do not interrupt, look again later.
 		t.wakeAt = map[Reminder]time.Time{k: t.now.Add(busyDelay)}
+		t.e.log.Info("reminder held: the client is in a conversation", "user", t.user.String(), "reminder", string(k), "flow", st.Flow, "again_in", busyDelay.String())
 		return Fired{Occurrence: occ, Outcome: OutcomeBusy}
 	}
 	if sc.Paused { // the pause has ended by itself

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +94,45 @@ func TestQuietHoursAreCalledOut(t *testing.T) {
 				t.Errorf("kept: the confirmation does not name the real time:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestAReminderWaitsForAClientInAConversation: a check-in due while the client is in the middle
+// of something is held back, not sent into the conversation, and the log says why (without
+// anything the client wrote); once the client has been quiet for half an hour, it goes.
+func TestAReminderWaitsForAClientInAConversation(t *testing.T) {
+	clk := &clock{}
+	clk.at(2026, 12, 2, 18, 50) // Wednesday 19:50 in Berlin
+	var logs strings.Builder
+	e, _ := newMemEngine(t, flows.Options{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	c := &client{t: t, e: e, user: flows.UserKey{Platform: flows.Console, ID: "busy"}}
+	c.send("/start")
+	c.press("Yes, keep my answers")
+	c.press("Berlin")
+	c.press("I'll tell you later")
+	c.send("Wednesday 20:00")
+	c.send("/prepare")
+	c.send("my sister's visit")
+	clk.wait(10 * time.Minute) // 20:00, the check-in's time, ten minutes after the last answer
+	f, err := e.Fire(context.Background(), c.user, flows.RemindCheckin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Outcome != flows.OutcomeBusy || len(f.Out) != 0 {
+		t.Fatalf("check-in due in the middle of /prepare: outcome %q, %d messages", f.Outcome, len(f.Out))
+	}
+	if !strings.Contains(logs.String(), `msg="reminder held: the client is in a conversation"`) || !strings.Contains(logs.String(), "flow=prepare") {
+		t.Errorf("the log does not say why the check-in waits:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "sister") {
+		t.Errorf("the log holds what the client wrote:\n%s", logs.String())
+	}
+	clk.wait(31 * time.Minute)
+	f, err = e.Fire(context.Background(), c.user, flows.RemindCheckin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Outcome != flows.OutcomeSent || !strings.Contains(joined(f.Out), "How has your week been") {
+		t.Errorf("check-in after half an hour of quiet: outcome %q, %q", f.Outcome, joined(f.Out))
 	}
 }

@@ -1,28 +1,29 @@
 package discordtest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// Gateway intents that decide MESSAGE_* delivery.
-const (
-	intentGuildMessages  = 1 << 9
-	intentDirectMessages = 1 << 12
-	intentMessageContent = 1 << 15
-)
+func (s *Server) getGateway(*Call, []string) response {
+	return jsonResp(http.StatusOK, map[string]any{"url": s.GatewayURL})
+}
 
-// sessionLogSize is how many dispatches a session keeps for RESUME replay.
-const sessionLogSize = 1000
+func (s *Server) getGatewayBot(*Call, []string) response {
+	return jsonResp(http.StatusOK, map[string]any{
+		"url":    s.GatewayURL,
+		"shards": 1,
+		"session_start_limit": map[string]any{
+			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,
+		},
+	})
+}
 
 const writeTimeout = 5 * time.Second
 
@@ -60,39 +61,11 @@ func (c *gwConn) closeWith(code int, text string) {
 	_ = c.ws.Close()
 }
 
-type gwSession struct {
-	id      string
-	token   string
-	intents int64
-	seq     int64
-	conn    *gwConn // nil while disconnected (resumable)
-	log     []loggedFrame
-}
-
-type loggedFrame struct {
-	seq int64
-	raw []byte
-}
-
 type frame struct {
 	Op int     `json:"op"`
 	D  any     `json:"d"`
 	S  *int64  `json:"s"`
 	T  *string `json:"t"`
-}
-
-func dispatchFrame(seq int64, t string, d any) ([]byte, error) {
-	return json.Marshal(frame{Op: 0, D: d, S: &seq, T: &t})
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func sameToken(a, b string) bool {
-	return strings.TrimPrefix(a, "Bot ") == strings.TrimPrefix(b, "Bot ")
 }
 
 // serveGateway runs one gateway connection until it closes.
@@ -170,112 +143,6 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// identify handles op 2; it returns false when the connection was closed.
-func (s *Server) identify(c *gwConn, raw json.RawMessage) bool {
-	var d map[string]any
-	if err := json.Unmarshal(raw, &d); err != nil {
-		c.closeWith(4002, "Error while decoding payload.")
-		return false
-	}
-	token, _ := d["token"].(string)
-	intents, _ := d["intents"].(float64)
-	var shard []int
-	if sh, ok := d["shard"].([]any); ok {
-		for _, x := range sh {
-			f, _ := x.(float64)
-			shard = append(shard, int(f))
-		}
-	}
-	if s.cfg.token != "" && !sameToken(token, s.cfg.token) {
-		c.closeWith(4004, "Authentication failed.")
-		return false
-	}
-
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	if c.sess != nil {
-		c.closeWith(4005, "Already authenticated.")
-		return false
-	}
-	sess := &gwSession{id: randomHex(16), token: token, intents: int64(intents), conn: c}
-	ready := map[string]any{
-		"v":                  c.version,
-		"user":               s.botUser(),
-		"guilds":             []any{},
-		"private_channels":   []any{},
-		"relationships":      []any{},
-		"presences":          []any{},
-		"session_id":         sess.id,
-		"session_type":       "normal",
-		"resume_gateway_url": s.GatewayURL,
-		"application":        map[string]any{"id": s.AppID, "flags": 0},
-		"_trace":             []any{"[\"discordtest\"]"},
-	}
-	if shard != nil {
-		ready["shard"] = shard
-	}
-	s.sendLocked(sess, "READY", ready)
-	if sess.conn == nil { // write failed
-		return false
-	}
-	c.sess = sess
-	s.sessions[sess.id] = sess
-	s.identifies = append(s.identifies, Identify{
-		Token: token, Intents: int64(intents), Shard: shard, Raw: d, At: time.Now(),
-	})
-	s.syncConnectedLocked()
-	return true
-}
-
-// resume handles op 6; it returns false when the connection was closed.
-func (s *Server) resume(c *gwConn, raw json.RawMessage) bool {
-	var d struct {
-		Token     string `json:"token"`
-		SessionID string `json:"session_id"`
-		Seq       int64  `json:"seq"`
-	}
-	if err := json.Unmarshal(raw, &d); err != nil {
-		c.closeWith(4002, "Error while decoding payload.")
-		return false
-	}
-	if s.cfg.token != "" && !sameToken(d.Token, s.cfg.token) {
-		c.closeWith(4004, "Authentication failed.")
-		return false
-	}
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	if c.sess != nil {
-		c.closeWith(4005, "Already authenticated.")
-		return false
-	}
-	sess := s.sessions[d.SessionID]
-	if sess == nil || !sameToken(sess.token, d.Token) {
-		// Not resumable: the client should identify again.
-		return c.write(frame{Op: 9, D: false}) == nil
-	}
-	if old := sess.conn; old != nil && old != c {
-		old.sess = nil
-		_ = old.ws.Close()
-	}
-	sess.conn = c
-	c.sess = sess
-	for _, f := range sess.log {
-		if f.seq > d.Seq {
-			if err := c.writeRaw(f.raw); err != nil {
-				sess.conn = nil
-				return false
-			}
-		}
-	}
-	s.sendLocked(sess, "RESUMED", map[string]any{"_trace": []any{"[\"discordtest\"]"}})
-	if sess.conn == nil {
-		return false
-	}
-	s.resumes++
-	s.syncConnectedLocked()
-	return true
-}
-
 // dropConn forgets a closed connection. Sessions stay resumable unless the
 // client closed with 1000 or 1001, which ends the session on Discord.
 func (s *Server) dropConn(c *gwConn, code int) {
@@ -293,79 +160,6 @@ func (s *Server) dropConn(c *gwConn, code int) {
 		c.sess = nil
 	}
 	s.syncConnectedLocked()
-}
-
-// syncConnectedLocked mirrors the number of settled sessions (attached, and
-// heartbeating on their current connection) and of attached but not yet
-// settled ones into s.mu state, and wakes waiters; gwMu must be held.
-func (s *Server) syncConnectedLocked() {
-	settled, pending := 0, 0
-	for _, sess := range s.sessions {
-		switch {
-		case sess.conn == nil:
-		case sess.conn.beats > 0:
-			settled++
-		default:
-			pending++
-		}
-	}
-	s.mu.Lock()
-	s.connected = settled
-	s.unsettled = pending
-	s.notifyLocked()
-	s.mu.Unlock()
-}
-
-// settleTimeout bounds how long Disconnect and RequestReconnect wait for
-// clients to start heartbeating.
-const settleTimeout = 5 * time.Second
-
-// waitSettled waits until no session is attached without having sent a
-// heartbeat on its current connection.
-func (s *Server) waitSettled() {
-	s.waitUntil(settleTimeout, func() bool { return s.unsettled == 0 })
-}
-
-// sendLocked numbers, logs and (when connected) writes one dispatch to a
-// session; gwMu must be held. A failed write detaches the session.
-func (s *Server) sendLocked(sess *gwSession, t string, d any) {
-	sess.seq++
-	raw, err := dispatchFrame(sess.seq, t, d)
-	if err != nil {
-		panic("discordtest: cannot encode " + t + ": " + err.Error())
-	}
-	sess.log = append(sess.log, loggedFrame{seq: sess.seq, raw: raw})
-	if len(sess.log) > sessionLogSize {
-		sess.log = sess.log[len(sess.log)-sessionLogSize:]
-	}
-	if sess.conn != nil {
-		if err := sess.conn.writeRaw(raw); err != nil {
-			_ = sess.conn.ws.Close()
-			sess.conn = nil
-		}
-	}
-}
-
-// Dispatch sends a gateway event (op 0) with type t and data d to every
-// session that identified, each with its next sequence number, and returns
-// how many sessions it went to. Sessions that are disconnected but resumable
-// get it on RESUME. d may be any JSON-encodable value; the builders
-// (DMMessage, SlashCommand, ...) return (t, d) so they can be passed directly.
-//
-// The fake also learns from what it dispatches: the channels, messages and
-// interactions in it become known (so the bot can answer them), and
-// interactions start their answer deadline.
-//
-// MESSAGE_CREATE/UPDATE/DELETE follow Discord's intents (see the package
-// documentation) unless the server was created WithoutIntentChecks; a skipped
-// delivery is logged.
-func (s *Server) Dispatch(t string, d any) int {
-	v, err := normalizeJSON(d)
-	if err != nil {
-		panic("discordtest: Dispatch " + t + ": " + err.Error())
-	}
-	v = s.observe(t, v)
-	return s.broadcast(t, v, true)
 }
 
 // RequestReconnect sends op 7 (Reconnect) to every connected session;
@@ -396,85 +190,4 @@ func (s *Server) Disconnect() {
 	for c := range s.conns {
 		_ = c.ws.Close()
 	}
-}
-
-func (s *Server) broadcast(t string, d any, logSkips bool) int {
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	n := 0
-	for _, sess := range s.sessions {
-		payload, ok := s.filterForIntents(t, d, sess.intents)
-		if !ok {
-			if logSkips {
-				s.logf("%s not delivered to gateway session %s: its intents %d lack %s",
-					t, sess.id, sess.intents, missingIntent(t, d))
-			}
-			continue
-		}
-		s.sendLocked(sess, t, payload)
-		n++
-	}
-	if n > 0 {
-		s.mu.Lock()
-		s.notifyLocked()
-		s.mu.Unlock()
-	}
-	return n
-}
-
-func isMessageEvent(t string) bool {
-	return t == "MESSAGE_CREATE" || t == "MESSAGE_UPDATE" || t == "MESSAGE_DELETE"
-}
-
-func missingIntent(t string, d any) string {
-	m, _ := d.(map[string]any)
-	if _, guild := m["guild_id"]; guild {
-		return "GUILD_MESSAGES (1<<9)"
-	}
-	return "DIRECT_MESSAGES (1<<12)"
-}
-
-// filterForIntents returns what a session with the given intents receives
-// of an event, and whether it receives it at all.
-func (s *Server) filterForIntents(t string, d any, intents int64) (any, bool) {
-	if !s.cfg.intentChecks || !isMessageEvent(t) {
-		return d, true
-	}
-	m, ok := d.(map[string]any)
-	if !ok {
-		return d, true
-	}
-	gid, guild := m["guild_id"].(string)
-	guild = guild && gid != ""
-	need := int64(intentDirectMessages)
-	if guild {
-		need = intentGuildMessages
-	}
-	if intents&need == 0 {
-		return nil, false
-	}
-	if !guild || intents&intentMessageContent != 0 || t == "MESSAGE_DELETE" {
-		return d, true
-	}
-	// Without MESSAGE_CONTENT, guild messages arrive without content unless
-	// the bot wrote them or is mentioned.
-	if a, ok := m["author"].(map[string]any); ok && a["id"] == s.BotID {
-		return d, true
-	}
-	if ms, ok := m["mentions"].([]any); ok {
-		for _, x := range ms {
-			if u, ok := x.(map[string]any); ok && u["id"] == s.BotID {
-				return d, true
-			}
-		}
-	}
-	c := make(map[string]any, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	c["content"] = ""
-	c["embeds"] = []any{}
-	c["attachments"] = []any{}
-	c["components"] = []any{}
-	return c, true
 }

@@ -109,9 +109,9 @@ func (s *Store) Allow(ctx context.Context, p flows.Platform, platform scheduler.
 		cost := min(n, max(1, int(time.Second/max(pc.Every, 1))))
 		return []any{micros(pc.Every), cost, max(0, pc.Ahead.Microseconds())}
 	}
-	chatPace := limiter(scheduler.Pace{Every: perChat.Every}) // only ever asked for the platform's slot
+	chatPace := limiter(perChat) // always asked for the platform's slot: its Ahead is not read
 	keys := []string{rateKey(p, ""), rateKey(p, chat)}
-	if _, cluster := s.rdb.(*redis.ClusterClient); !cluster {
+	if !s.onCluster() {
 		res, err := limiterAnswer(gcraScript.Run(ctx, s.rdb, keys, append(append([]any{at, ""}, limiter(platform)...), chatPace...)...))
 		switch {
 		case err != nil:

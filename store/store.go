@@ -233,7 +233,7 @@ var _ flows.WakingSaver = (*Store)(nil)
 // a saved state without its wake-up. On a Cluster the two are on different masters, which a
 // pipeline writes in no set order: there it is SetWakes, then Save.
 func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.Reminder]time.Time, drop []flows.Reminder, c flows.Change) error {
-	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+	if s.onCluster() {
 		if err := s.SetWakes(ctx, u, set, drop); err != nil {
 			return err
 		}
@@ -261,6 +261,14 @@ func (s *Store) SaveWaking(ctx context.Context, u flows.UserKey, set map[flows.R
 		return err // a wake-up not written: the state is saved, but report it
 	}
 	return saveResult(cmd)
+}
+
+// onCluster reports whether the store runs on a Redis Cluster, where keys under different hash
+// tags live on different masters: one script cannot span them, and a pipeline over them runs
+// in no set order.
+func (s *Store) onCluster() bool {
+	_, cluster := s.rdb.(*redis.ClusterClient)
+	return cluster
 }
 
 func saveResult(cmd *redis.Cmd) error {

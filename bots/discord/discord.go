@@ -85,7 +85,7 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Adapter, error) {
 	// A request that failed on the network is not made again: without a nonce, a repeated
 	// message could be posted twice.
 	a := &Adapter{cfg: cfg, s: s, engine: engine, log: log, invalid: counter,
-		requests: adapter.Requests{Log: log, Platform: "discord"}}
+		requests: adapter.Requests{Log: log, Platform: flows.Discord.Name()}}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	for i := range a.lanes {
 		a.lanes[i] = make(chan func(), 256)

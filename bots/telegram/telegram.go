@@ -83,7 +83,7 @@ func New(ctx context.Context, cfg Config, engine Engine, marks Marks, log *slog.
 	a := &Adapter{cfg: cfg, engine: engine, marks: marks, log: log, client: client,
 		// A Bot API request that failed on the network is made again: a repeated sendMessage
 		// can post twice only when the first reached Telegram and its answer was lost.
-		requests: adapter.Requests{Log: log, Platform: "telegram", NetworkRetries: 3}}
+		requests: adapter.Requests{Log: log, Platform: flows.Telegram.Name(), NetworkRetries: 3}}
 	b, err := bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),

@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg *config.Config, engine *flows.Engine, st *st
 	disp := scheduler.New(engine, st, senders, scheduler.WithLogger(logger), scheduler.WithObserver(observeReminder), scheduler.WithLimits(limits))
 	workers = append(workers, func(ctx context.Context) error { return disp.Run(ctx, cfg.SchedulerTick) })
 
-	var platforms []string // as the adapters label their metrics
+	var platforms []string // as the engine and the adapters label their metrics (Platform.Name)
 	if cfg.TelegramToken != "" {
 		platforms = append(platforms, flows.Telegram.Name())
 	}
